@@ -1,0 +1,45 @@
+# Immunotherapy: an interactive course.  `make start` to learn, `make test` to check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(abspath $(VENV))/bin
+STAMP := $(VENV)/.requirements.txt
+PORT ?= 8888
+BOOK_PORT ?= 8000
+JOBS ?= auto
+# Kernels are found by name ("python3") and launch `python` from PATH: make it the venv's.
+export PATH := $(BIN):$(PATH)
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: setup book start test lint bench grade-demo clean
+
+## setup: create .venv and install requirements.txt (again only when the file changed)
+setup:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@if ! cmp -s requirements.txt $(STAMP); then \
+		echo "Installing requirements into $(VENV) ..."; \
+		$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt \
+		&& cp requirements.txt $(STAMP); \
+	fi
+
+## book: strict build into _build/html (any warning, broken reference or cell error fails)
+book: setup
+	$(BIN)/python -m immunocourse.book
+
+## start: build the book, then serve JupyterLab and the book on 127.0.0.1
+start: book
+	$(BIN)/python -m immunocourse.start --port $(PORT) --book-port $(BOOK_PORT)
+
+## test: strict book build, lint, then the whole pytest suite
+test: book lint
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint: setup
+	$(BIN)/ruff check $(wildcard immunocourse tests scripts benchmarks)
+
+## bench: print build and grading figures for this machine
+bench: setup
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf _build

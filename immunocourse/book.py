@@ -1,0 +1,73 @@
+"""Strict build of the course book: ``python -m immunocourse.book [--path-output DIR]``.
+
+Jupyter Book is run with ``-W -n --keep-going``: every Sphinx warning (a broken reference,
+an unknown citation, a notebook cell that raises) is reported and then fails the build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_command(root: Path = ROOT, path_output: Path | None = None) -> list[str]:
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    cmd = [str(jupyter_book), "build", str(root), "--builder", "html",
+           "--warningiserror", "--nitpick", "--keep-going"]
+    if path_output is not None:
+        cmd += ["--path-output", str(path_output)]
+    return cmd
+
+
+def package_fingerprint() -> str:
+    """Hash of the code and banks that pages import: what the execution cache can't see."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    sources = sorted(package.rglob("*.py")) + sorted((ROOT / "quizzes" / "banks").glob("*.yml"))
+    for path in sources:
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def invalidate_stale_cache(build_dir: Path) -> bool:
+    """Drop the execution cache when the package changed; return whether it was dropped.
+
+    jupyter-cache keys a page on its own cells only, so a page whose figure comes from
+    ``immunocourse`` would keep a stale output after the package changes.
+    """
+    stamp = build_dir / ".immunocourse-fingerprint"
+    fingerprint = package_fingerprint()
+    stale = stamp.exists() and stamp.read_text() != fingerprint
+    if stale or not stamp.exists():
+        shutil.rmtree(build_dir / ".jupyter_cache", ignore_errors=True)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(fingerprint)
+    return stale
+
+
+def build(root: Path = ROOT, path_output: Path | None = None) -> int:
+    """Build the book; return the exit status (0 only for a warning-free build)."""
+    invalidate_stale_cache((path_output or root) / "_build")
+    return subprocess.call(build_command(root, path_output), cwd=root)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m immunocourse.book", description=__doc__)
+    parser.add_argument("--root", type=Path, default=ROOT, help="book root (with _config.yml)")
+    parser.add_argument("--path-output", type=Path, help="build into DIR/_build instead")
+    args = parser.parse_args(argv)
+    status = build(args.root.resolve(), args.path_output)
+    if status != 0:
+        print(f"book: strict build of {args.root} failed (exit {status})", file=sys.stderr)
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,97 @@
+"""``make start``: JupyterLab and the built book, both on 127.0.0.1, stopped by one Ctrl-C.
+
+The book is served by a plain static server rather than JupyterLab's ``/files/`` route,
+which serves HTML from a sandboxed origin where the theme's scripts cannot run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+START_NOTEBOOK = "notebooks/00-start-here.ipynb"
+
+
+class _BookHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # keep the terminal for Lab
+        pass
+
+
+def serve_book(html_dir: Path, port: int) -> http.server.ThreadingHTTPServer:
+    handler = functools.partial(_BookHandler, directory=str(html_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True, name="book").start()
+    return server
+
+
+def lab_command(port: int, token: str) -> list[str]:
+    jupyter = Path(sys.executable).parent / "jupyter"
+    cmd = [str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+           "--port-retries=0", f"--IdentityProvider.token={token}",
+           f"--ServerApp.root_dir={ROOT}", "--LabApp.news_url=",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # these course machines run as root
+    return cmd
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m immunocourse.start")
+    parser.add_argument("--port", type=int, default=8888, help="JupyterLab port")
+    parser.add_argument("--book-port", type=int, default=8000, help="book port")
+    parser.add_argument("--token", default=None, help="JupyterLab token (default: random)")
+    args = parser.parse_args(argv)
+
+    html_dir = ROOT / "_build" / "html"
+    if not (html_dir / "index.html").exists():
+        print(f"start: {html_dir}/index.html is missing; run `make book` first", file=sys.stderr)
+        return 2
+    try:
+        book = serve_book(html_dir, args.book_port)
+    except OSError as exc:
+        print(f"start: cannot serve the book on 127.0.0.1:{args.book_port}: {exc.strerror}",
+              file=sys.stderr)
+        return 2
+
+    token = args.token or secrets.token_hex(16)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    lab = subprocess.Popen(lab_command(args.port, token), cwd=ROOT, env=env)
+    print(
+        "\n  Course notebooks (JupyterLab):\n"
+        f"    http://127.0.0.1:{args.port}/lab/tree/{START_NOTEBOOK}?token={token}\n"
+        "  Course book:\n"
+        f"    http://127.0.0.1:{args.book_port}/\n\n"
+        "  Press Ctrl-C once to stop both.\n",
+        flush=True,
+    )
+
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    while not stop.is_set() and lab.poll() is None:
+        stop.wait(0.5)
+
+    book.shutdown()
+    book.server_close()
+    if lab.poll() is None:
+        # JupyterLab asks "Shutdown this Jupyter server (y/[n])?" on SIGINT; SIGTERM doesn't.
+        lab.terminate()
+        try:
+            lab.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            lab.kill()
+    print("start: JupyterLab and the book server stopped.", flush=True)
+    return 0 if stop.is_set() else (lab.returncode or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

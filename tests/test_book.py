@@ -1,0 +1,99 @@
+"""The book builds strictly, fails on what a reader would see as broken, and stays offline."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, toc_pages
+
+from immunocourse import DISCLAIMER
+from immunocourse.book import build
+
+PAGE_HEADER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
+
+
+def make_book(tmp_path: Path, page: str) -> Path:
+    """A one-page book using the course's own _config.yml, so the test checks our config."""
+    book = tmp_path / "book"
+    (book / "book").mkdir(parents=True)
+    shutil.copy(ROOT / "_config.yml", book / "_config.yml")
+    shutil.copy(ROOT / "book" / "references.bib", book / "book" / "references.bib")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: book/index\n")
+    (book / "book" / "index.md").write_text(PAGE_HEADER + page)
+    return book
+
+
+@pytest.mark.slow
+def test_strict_build_fails_when_a_cell_raises(tmp_path: Path) -> None:
+    book = make_book(tmp_path, "# Broken\n\n```{code-cell} ipython3\n1 / 0\n```\n")
+    assert build(book) != 0
+
+
+@pytest.mark.slow
+def test_strict_build_fails_on_a_broken_reference(tmp_path: Path) -> None:
+    book = make_book(tmp_path, "# Broken\n\nSee {ref}`no-such-label` and {cite:p}`nobody1900`.\n")
+    assert build(book) != 0
+
+
+@pytest.mark.slow
+def test_strict_build_fails_on_a_figure_shown_without_its_offline_twin(tmp_path: Path) -> None:
+    page = (
+        "# Bare figure\n\n```{code-cell} ipython3\nimport plotly.graph_objects as go\n"
+        "go.Figure(go.Bar(x=[1], y=[2]))\n```\n"
+    )
+    assert build(make_book(tmp_path, page)) != 0
+
+
+@pytest.mark.slow
+def test_a_valid_page_builds(tmp_path: Path) -> None:
+    page = (
+        "# Fine\n\nA figure from the package, math $x^2$ and a citation "
+        "{cite:p}`kuznetsov1994`.\n\n```{code-cell} ipython3\nimport plotly.graph_objects as go\n"
+        "from immunocourse.display import show\n"
+        "show(go.Figure(go.Bar(x=[1], y=[2]), layout={'meta': {'alt': 'One bar'}}))\n```\n\n"
+        "```{bibliography}\n```\n"
+    )
+    book = make_book(tmp_path, page)
+    assert build(book) == 0
+    html = (book / "_build" / "html" / "book" / "index.html").read_text()
+    assert 'aria-label="One bar"' in html
+    assert "application/vnd.plotly.v1+json" not in html
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_every_page_carries_the_disclaimer(built_book: Path, page: str) -> None:
+    text = re.sub(r"\s+", " ", (built_book / page).read_text())
+    assert DISCLAIMER in text
+
+
+def test_plotly_js_is_served_from_the_book_once(built_book: Path) -> None:
+    bundle = built_book / "_static" / "plotly.min.js"
+    assert bundle.stat().st_size > 1_000_000
+    for page in toc_pages():
+        html = (built_book / page).read_text()
+        # Figures reference the shared bundle; none inlines its own copy of plotly.js.
+        assert html.count("Plotly.newPlot") == html.count('class="ic-plotly-figure"')
+        assert len(html) < 1_000_000, f"{page} looks like it inlines plotly.js"
+
+
+EXTERNAL = re.compile(r"""(?:src|href)=["'](?:https?:)?//(?!127\.0\.0\.1|localhost)""")
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_no_page_loads_scripts_or_styles_from_outside(built_book: Path, page: str) -> None:
+    html = (built_book / page).read_text()
+    loaded = [m for m in re.findall(r"<(?:script|link)[^>]*>", html) if EXTERNAL.search(m)]
+    assert loaded == []
