@@ -11,6 +11,7 @@ patient in the same order; when omitted they are computed with each document's c
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -95,21 +96,26 @@ def _reference_lines(fig: go.Figure, **where) -> None:
 
 def spider_data(
     patients: Sequence[VirtualPatient], results: Sequence[dict]
-) -> dict[str, tuple[list, list, list]]:
-    """Per best-response label: x (weeks), y (% change) and hover text, patients' lines
-    joined with None gaps so each label is one trace (fast to update in an explorer)."""
-    data: dict[str, tuple[list, list, list]] = {lab: ([], [], []) for lab in _order(results)}
+) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per best-response label: x (weeks), y (% change) and hover text as numpy arrays, the
+    patients' lines separated by NaN gaps so each label is one trace (numpy arrays make an
+    explorer's in-place update about twice as fast as lists)."""
+    parts: dict[str, tuple[list, list, list]] = {lab: ([], [], []) for lab in _order(results)}
     for p, r in zip(patients, results, strict=True):
-        xs, ys, texts = data.setdefault(r["best_overall_response"], ([], [], []))
+        best = r["best_overall_response"]
+        xs, ys, texts = parts.setdefault(best, ([], [], []))
         scan_labels = ["baseline"] + [t["response"] for t in r["timepoints"]]
-        for week, change, label in zip(p.weeks, p.percent_change, scan_labels, strict=True):
-            xs.append(week)
-            ys.append(round(float(change), 1))
-            texts.append(f"{p.id} ({r['best_overall_response']} best); scan: {label}")
-        xs.append(None)
-        ys.append(None)
-        texts.append(None)
-    return data
+        xs.extend(p.weeks)
+        xs.append(math.nan)
+        sums = p.target_sums  # plain Python: numpy per patient costs more than it saves here
+        ys.extend(round(100.0 * (x - sums[0]) / sums[0], 1) for x in sums)
+        ys.append(math.nan)
+        texts.extend(f"{p.id} ({best} best); scan: {label}" for label in scan_labels)
+        texts.append("")
+    return {
+        lab: (np.array(xs, dtype=float), np.array(ys, dtype=float), np.array(texts, dtype=object))
+        for lab, (xs, ys, texts) in parts.items()
+    }
 
 
 def spider_alt(patients: Sequence[VirtualPatient], results: Sequence[dict]) -> str:

@@ -6,6 +6,18 @@ holds on the rounded, recorded measurements, and ``VirtualPatient.document`` is 
 document for ``immunocourse.response.classify`` with a valid RECIST 1.1 baseline (at most 5
 targets, 2 per organ, non-nodal >= 10 mm, nodal >= 15 mm short axis).
 
+Patterns, as the recorded target sums show them (checked on every drawn patient):
+
+- early_response: >= 32% shrinkage at the first scan, later regrowth to progression.
+- durable_response: shrinkage to >= 32% below baseline (some complete), never progression.
+- stable_disease: within -28% .. +7% of baseline throughout, never progression.
+- progression: RECIST progression at the first scan (growth or a new lesion), TGR ratio < 1.9.
+- hyperprogression: progression at the first scan and TGR ratio >= 2.1 (Champiat 2017: >= 2).
+- pseudoprogression: progression at the first scan, smaller at the second, then >= 32%
+  below baseline (Wolchok 2009 pattern 3: response after an initial increase).
+- delayed_response: stable for two scans, then >= 32% below baseline.
+The margins (32% not 30%, 1.9/2.1 around 2) keep each pattern clear of the thresholds.
+
 Default immunotherapy proportions (``DEFAULT_PROPORTIONS["immunotherapy"]``):
 
 - pseudoprogression 6%: Park et al., Radiology 2020;297:87 (17 studies, 3,402 patients:
@@ -31,12 +43,16 @@ cohort has median OS 11.4 months (Schadendorf 2015); 3-year OS then comes out at
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:  # pandas is imported only when a table is asked for
+    import pandas as pd
 
 ARMS = ("immunotherapy", "chemotherapy")
 PATTERNS = (
@@ -80,7 +96,7 @@ def _weibull_scale(first_scan_week: float = DEFAULT_SCAN_INTERVAL) -> float:
     return ((t_med**k - first_scan_week**k) / target) ** (1 / k)
 
 
-WEIBULL_SCALE_WEEKS = _weibull_scale()  # ~45.2 weeks
+WEIBULL_SCALE_WEEKS = _weibull_scale()  # 45.1 weeks
 
 ORGANS = ("lung", "liver", "adrenal", "peritoneum", "soft tissue", "kidney")
 NODE_ORGAN = "lymph node"
@@ -89,6 +105,9 @@ MIN_NODAL_MM = 15  # RECIST 1.1 target node, short axis
 NODE_NORMAL_MM = 10  # a node < 10 mm short axis counts as normal (CR possible)
 TOO_SMALL_MM = 5  # RECIST 1.1 default for a lesion present but too small to measure
 _N_TARGETS_CDF = (0.15, 0.40, 0.65, 0.85)  # 1..5 target lesions: 15/25/25/20/15 %
+# Simulation ceiling (course choice): growth stops at 3x the baseline target sum, so long
+# schedules of progressing patients stay physically plausible (lesions well under 1 m).
+MAX_SUM_FACTOR = 3.0
 
 
 @dataclass(frozen=True)
@@ -124,10 +143,15 @@ class VirtualPatient:
     died: bool
     document: dict = field(repr=False)
 
+    @cached_property
+    def target_sums(self) -> tuple[int, ...]:
+        """Sum of target diameters at each scan (baseline first), mm, as a tuple."""
+        return tuple(sum(col) for col in zip(*(lz.mm for lz in self.lesions), strict=True))
+
     @property
     def sums_mm(self) -> np.ndarray:
         """Sum of target diameters at each scan (baseline first), mm."""
-        return np.sum([lesion.mm for lesion in self.lesions], axis=0)
+        return np.array(self.target_sums)
 
     @property
     def percent_change(self) -> np.ndarray:
@@ -159,7 +183,7 @@ class Cohort:
         """The ``response.classify`` input documents, one per patient."""
         return [p.document for p in self.patients]
 
-    def patients_table(self):
+    def patients_table(self) -> pd.DataFrame:
         """One row per patient (pandas DataFrame): arm, pattern, scans, survival."""
         import pandas as pd
 
@@ -177,7 +201,7 @@ class Cohort:
             }
         )
 
-    def lesions_table(self):
+    def lesions_table(self) -> pd.DataFrame:
         """Tidy lesion measurements (pandas DataFrame): one row per lesion per scan."""
         import pandas as pd
 
@@ -305,137 +329,274 @@ def kaplan_meier(times: Sequence[float], events: Sequence[bool]) -> KaplanMeier:
 
 
 # --- lesion trajectories -------------------------------------------------------------
-# Plain Python on blocks of pre-drawn numbers: with ~3 lesions x 8 scans per patient,
-# numpy's per-call overhead (not arithmetic) dominated, and the explorer re-simulates
-# a cohort on every slider move.
+# Vectorised over the patients of one pattern (arrays: patients x lesions x scans): per-patient
+# Python loops cost ~150 us a patient, and the cohort explorer re-simulates on every slider move.
 
 
-class _Draws:
-    """Uniform and normal variates served from blocks drawn from one numpy Generator."""
-
-    def __init__(self, rng: np.random.Generator, block: int = 1024) -> None:
-        self.rng, self.block = rng, block
-        self._u: list[float] = []
-        self._z: list[float] = []
-
-    def uniform(self, lo: float = 0.0, hi: float = 1.0) -> float:
-        if not self._u:
-            self._u = self.rng.random(self.block).tolist()
-        return lo + (hi - lo) * self._u.pop()
-
-    def normal(self, sd: float = 1.0) -> float:
-        if not self._z:
-            self._z = self.rng.standard_normal(self.block).tolist()
-        return sd * self._z.pop()
-
-    def integer(self, lo: int, hi: int) -> int:
-        """Uniform integer in [lo, hi)."""
-        return min(lo + int(self.uniform() * (hi - lo)), hi - 1)
-
-
-def _baseline_lesions(draws: _Draws) -> list[tuple[str, bool, int]]:
-    """1-5 target lesions, at most 2 per organ, sizes above the RECIST 1.1 minimums."""
-    n = 1 + bisect.bisect_right(_N_TARGETS_CDF, draws.uniform())
-    all_organs = ORGANS + (NODE_ORGAN,)
-    keys = [draws.uniform() for _ in all_organs]
-    organs = sorted(all_organs, key=lambda o: keys[all_organs.index(o)])[:3]
-    slots = [o for o in organs for _ in range(2)][:n]  # <= 2 per organ by construction
-    lesions = []
-    for organ in slots:
-        node = organ == NODE_ORGAN
-        z = draws.normal()
-        if node:
-            mm = min(max(round(22 * math.exp(0.25 * z)), MIN_NODAL_MM), 45)
-        else:
-            mm = min(max(round(25 * math.exp(0.45 * z)), MIN_NONNODAL_MM), 90)
-        lesions.append((organ, node, int(mm)))
-    return lesions
-
-
-def _growth_factor(tgr_pct_month: float, weeks: float) -> float:
+def _growth_factor(tgr_pct_month: np.ndarray, weeks: float) -> np.ndarray:
     """Diameter factor over ``weeks`` at a given TGR (inverse of tumour_growth_rate)."""
-    return math.exp(weeks / WEEKS_PER_MONTH * math.log1p(tgr_pct_month / 100.0) / 3.0)
+    return np.exp(weeks / WEEKS_PER_MONTH * np.log1p(tgr_pct_month / 100.0) / 3.0)
 
 
-def _factors(pattern: str, draws: _Draws, n_scans: int, interval: int,
-             tgr_ref: float) -> list[float]:
-    """Target-sum factor relative to baseline at scans 1..n_scans for one pattern."""
-    u = draws.uniform
-    j = range(1, n_scans + 1)
+def _factors(pattern: str, rng: np.random.Generator, m: int, n_scans: int, interval: int,
+             tgr_ref: np.ndarray) -> np.ndarray:
+    """Target-sum factor relative to baseline (m patients x n_scans) for one pattern."""
+    j = np.arange(1, n_scans + 1, dtype=float)[None, :]
+
+    def u(lo: float, hi: float) -> np.ndarray:
+        return rng.uniform(lo, hi, (m, 1))
+
     if pattern == "durable_response":
         floor, tau = u(0.0, 0.45), u(0.8, 1.8)
-        return [floor + (1 - floor) * math.exp(-i / tau) for i in j]
+        return floor + (1 - floor) * np.exp(-j / tau)
     if pattern == "early_response":
-        first = u(0.35, 0.6)
-        nadir = first * u(0.85, 1.0)
-        relapse = draws.integer(3, 5)  # regrowth shows from scan 3 or 4
-        growth = u(1.3, 1.6)
-        return [first] + [nadir * growth ** max(i - relapse + 1, 0) for i in j if i > 1]
+        first, nadir_ratio, growth = u(0.35, 0.6), u(0.85, 1.0), u(1.3, 1.6)
+        relapse = rng.integers(3, 5, (m, 1))  # regrowth shows from scan 3 or 4
+        f = first * nadir_ratio * growth ** np.maximum(j - relapse + 1, 0)
+        f[:, 0] = first[:, 0]
+        return f
     if pattern == "stable_disease":
-        f, level = [], 1.0
-        for _ in j:
-            level = min(max(level + draws.normal(0.025), 0.93), 1.07)
-            f.append(level)
+        f = np.empty((m, n_scans))
+        level = np.ones(m)
+        steps = rng.normal(0, 0.025, (m, n_scans))
+        for i in range(n_scans):  # a random walk held inside the stable band
+            level = np.clip(level + steps[:, i], 0.93, 1.07)
+            f[:, i] = level
         return f
     if pattern in ("progression", "hyperprogression"):
         ratio = u(0.8, 1.7) if pattern == "progression" else u(2.5, 6.0)
-        step = _growth_factor(ratio * tgr_ref, interval)
-        return [step**i for i in j]
+        return _growth_factor(ratio * tgr_ref[:, None], interval) ** j
     if pattern == "pseudoprogression":
         peak, floor, r = u(1.3, 1.6), u(0.15, 0.45), u(0.3, 0.45)
-        return [floor + (peak - floor) * r ** (i - 1) for i in j]
+        return floor + (peak - floor) * r ** (j - 1)
     if pattern == "delayed_response":
         first = u(1.02, 1.12)
         second = first * u(0.97, 1.03)
         floor, r = u(0.15, 0.4), u(0.3, 0.45)
-        return [first, second] + [floor + (second - floor) * r ** (i - 2) for i in j if i > 2]
+        f = floor + (second - floor) * r ** (j - 2)
+        f[:, 0], f[:, 1] = first[:, 0], second[:, 0]
+        return f
     raise ValueError(f"unknown pattern {pattern!r}")
 
 
-def _measure(baseline: list[tuple[str, bool, int]], factors: list[float],
-             draws: _Draws, complete: list[bool]) -> list[list[int]]:
-    """Lesion sizes (one row per lesion, baseline first, mm) whose sum follows ``factors``,
-    as a radiologist records them: whole mm, 5 mm when present but tiny, and at a complete
-    response 0 mm (non-nodal) or < 10 mm (nodes)."""
-    b = [mm for _, _, mm in baseline]
-    total = sum(b)
-    rows = [[mm] for mm in b]
-    for f, done in zip(factors, complete, strict=True):
-        # Lesions vary around the common course; rescale so the sum follows the pattern.
-        raw = [mm * math.exp(draws.normal(0.06)) for mm in b]
-        scale = total * f / sum(raw)
-        for row, x, (_, node, _) in zip(rows, raw, baseline, strict=True):
-            v = max(round(x * scale), TOO_SMALL_MM)
-            row.append(min(v, NODE_NORMAL_MM - 1) if done and node else (0 if done else v))
-    return rows
+@dataclass
+class _Group:
+    """Arrays for m simulated patients of one pattern."""
+
+    n_targets: np.ndarray  # (m,)
+    organs: np.ndarray  # (m, 5) index into _ALL_ORGANS
+    mm: np.ndarray  # (m, 5, n_scans + 1), 0 where there is no lesion
+    ref_weeks: np.ndarray  # (m,)
+    ref_sum: np.ndarray  # (m,)
+    factors: np.ndarray  # (m, n_scans)
+    complete: np.ndarray  # (m, n_scans) complete response at that scan
+    new_at: np.ndarray  # (m, n_scans + 1) a new lesion first seen at that scan
 
 
-def _is_pd(sums: Sequence[int], i: int) -> bool:
-    """RECIST 1.1 target progression at scan i: +20% over the nadir and +5 mm."""
-    nadir = min(sums[:i])
-    return sums[i] >= 1.2 * nadir and sums[i] - nadir >= 5
+_ALL_ORGANS = ORGANS + (NODE_ORGAN,)
+_NODE_INDEX = len(ORGANS)
 
 
-def _pattern_holds(pattern: str, sums: list[int], new_at: set[int], tgr: float) -> bool:
-    """Check the recorded sums against the pattern's defining RECIST 1.1 behaviour."""
-    n = len(sums) - 1
-    pd = [_is_pd(sums, i) or i in new_at for i in range(1, n + 1)]
-    change = [(x - sums[0]) / sums[0] for x in sums[1:]]
-    if pattern == "durable_response":
-        return min(change) <= -0.32 and not any(pd)
+def _draw_group(pattern: str, rng: np.random.Generator, m: int, n_scans: int,
+                interval: int) -> tuple[_Group, np.ndarray]:
+    """Draw m candidates; return them and a mask of those whose recorded sums show the
+    pattern's defining RECIST 1.1 behaviour (the rest are redrawn)."""
+    n_targets = 1 + np.searchsorted(_N_TARGETS_CDF, rng.random(m), side="right")
+    # 3 distinct organs a patient, 2 slots each: at most 2 targets per organ by construction.
+    organs = np.argsort(rng.random((m, len(_ALL_ORGANS))), axis=1)[:, [0, 0, 1, 1, 2]]
+    node = organs == _NODE_INDEX
+    present = np.arange(5)[None, :] < n_targets[:, None]
+    z = rng.standard_normal((m, 5))
+    base = np.where(node, np.clip(np.rint(22 * np.exp(0.25 * z)), MIN_NODAL_MM, 45),
+                    np.clip(np.rint(25 * np.exp(0.45 * z)), MIN_NONNODAL_MM, 90)) * present
+    base_sum = base.sum(axis=1)
+    ref_weeks = rng.integers(6, 13, m)
+    # Untreated tumours grow before treatment; fast growers make up the progressors.
+    lo, hi = (1.15, 1.35) if pattern == "progression" else (1.04, 1.15)
+    ref_sum = np.rint(base_sum / rng.uniform(lo, hi, m))
+    grew = ref_sum < base_sum
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tgr_ref = 100 * (np.exp(3 * np.log(base_sum / ref_sum) / (ref_weeks / WEEKS_PER_MONTH)) - 1)
+    factors = np.minimum(_factors(pattern, rng, m, n_scans, interval, tgr_ref), MAX_SUM_FACTOR)
+    complete = (factors < 0.12) if pattern == "durable_response" else np.zeros_like(factors, bool)
+    # Lesions vary around the common course; rescale so the sum follows the pattern.
+    raw = base[:, :, None] * np.exp(0.06 * rng.standard_normal((m, 5, n_scans)))
+    raw *= (base_sum[:, None] * factors / raw.sum(axis=1))[:, None, :]
+    follow = np.maximum(np.rint(raw), TOO_SMALL_MM)  # present but tiny: 5 mm (RECIST)
+    cr = complete[:, None, :]
+    follow = np.where(cr & node[:, :, None], np.minimum(follow, NODE_NORMAL_MM - 1), follow)
+    follow = np.where(cr & ~node[:, :, None], 0, follow) * present[:, :, None]
+    mm = np.concatenate([base[:, :, None], follow], axis=2).astype(int)
+
+    sums = mm.sum(axis=1)  # (m, n_scans + 1)
+    nadir = np.minimum.accumulate(sums, axis=1)[:, :-1]  # nadir before each follow-up
+    target_pd = (sums[:, 1:] >= 1.2 * nadir) & (sums[:, 1:] - nadir >= 5)
+    new_at = _new_lesion_scans(pattern, sums, target_pd)
+    pd = target_pd | new_at[:, 1:]
+    change = (sums[:, 1:] - sums[:, :1]) / sums[:, :1]
+    months = interval / WEEKS_PER_MONTH
+    tgr_exp = 100 * (np.exp(3 * np.log(sums[:, 1] / sums[:, 0]) / months) - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):  # tgr_ref 0: candidate rejected
+        ratio = tgr_exp / tgr_ref
+    ok = {
+        "durable_response": lambda: (change.min(1) <= -0.32) & ~pd.any(1),
+        "early_response": lambda: (change[:, 0] <= -0.32) & pd.any(1),
+        "stable_disease": lambda: (change.min(1) > -0.28) & ~pd.any(1),
+        "progression": lambda: pd[:, 0] & (ratio < 1.9),
+        "hyperprogression": lambda: pd[:, 0] & (ratio >= 2.1),
+        "pseudoprogression": lambda: pd[:, 0] & (change.min(1) <= -0.32)
+        & (sums[:, 2] < sums[:, 1]),
+        "delayed_response": lambda: ~pd.any(1) & (change[:, :2].min(1) > -0.28)
+        & (change.min(1) <= -0.32),
+    }[pattern]()
+    group = _Group(n_targets, organs, mm, ref_weeks, ref_sum.astype(int), factors, complete,
+                   new_at)
+    return group, ok & grew
+
+
+def _new_lesion_scans(pattern: str, sums: np.ndarray, target_pd: np.ndarray) -> np.ndarray:
+    """Where a new lesion first appears (m x scans, baseline column False).
+
+    Progression that the target sum does not show at the first scan shows as a new lesion;
+    a further new lesion at the next scan confirms it (iRECIST iCPD) when the sum grew
+    < 5 mm more.
+    """
+    m, cols = sums.shape
+    new_at = np.zeros((m, cols), bool)
+    if pattern not in ("progression", "hyperprogression", "early_response"):
+        return new_at
     if pattern == "early_response":
-        return change[0] <= -0.32 and any(pd)
-    if pattern == "stable_disease":
-        return min(change) > -0.28 and not any(pd)
-    if pattern == "progression":
-        return pd[0] and not tgr >= 1.9
-    if pattern == "hyperprogression":
-        return pd[0] and tgr >= 2.1
-    if pattern == "pseudoprogression":
-        return pd[0] and min(change) <= -0.32 and sums[2] < sums[1]
-    if pattern == "delayed_response":
-        return not any(pd) and min(change[:2]) > -0.28 and min(change) <= -0.32
-    raise ValueError(f"unknown pattern {pattern!r}")
+        has = target_pd.any(axis=1)
+        first = np.where(has, target_pd.argmax(axis=1) + 1, cols)  # scan of first PD
+    else:
+        has = np.ones(m, bool)
+        first = np.ones(m, int)
+        new_at[:, 1] = ~target_pd[:, 0]
+    rows = np.nonzero(has & (first + 1 < cols))[0]
+    nxt = first[rows] + 1
+    new_at[rows, nxt] = sums[rows, nxt] - sums[rows, first[rows]] < 5
+    return new_at
+
+
+def _simulate_group(pattern: str, rng: np.random.Generator, m: int, n_scans: int,
+                    interval: int) -> _Group:
+    """m patients of one pattern, redrawing candidates that miss the pattern."""
+    group, ok = _draw_group(pattern, rng, m, n_scans, interval)
+    for _ in range(50):
+        if ok.all():
+            return group
+        bad = np.nonzero(~ok)[0]
+        redo, redo_ok = _draw_group(pattern, rng, len(bad), n_scans, interval)
+        for f in fields(_Group):
+            getattr(group, f.name)[bad] = getattr(redo, f.name)
+        ok[bad] = redo_ok
+    raise RuntimeError(f"could not draw {pattern} patients; widen the pattern ranges")
+
+
+def _validate_schedule(n_scans: int, scan_interval_weeks: int) -> None:
+    lo, hi = SCAN_INTERVAL_RANGE
+    if not lo <= scan_interval_weeks <= hi:
+        raise ValueError(f"scan interval must be {lo}-{hi} weeks, got {scan_interval_weeks}")
+    if not 4 <= n_scans <= 40:
+        raise ValueError(f"n_scans must be 4-40 (patterns need 4 scans to unfold), got {n_scans}")
+
+
+def _survival(rng: np.random.Generator, pattern: str, m: int, first_scan: int,
+              follow_up_weeks: int) -> tuple[np.ndarray, np.ndarray]:
+    """(weeks, died) for m patients: durable patterns are censored at follow-up; others draw
+    a Weibull survival time conditioned on being alive at the first scan."""
+    if pattern in DURABLE_PATTERNS:
+        return np.full(m, float(follow_up_weeks)), np.zeros(m, bool)
+    k, scale = WEIBULL_SHAPE, WEIBULL_SCALE_WEEKS
+    t = scale * ((first_scan / scale) ** k + rng.exponential(size=m)) ** (1 / k)
+    died = t < follow_up_weeks
+    return np.where(died, t, float(follow_up_weeks)), died
+
+
+def _assemble(patient_id: str, arm: str, pattern: str, g: _Group, i: int, extra: dict,
+              interval: int, full_schedule: bool, criteria: str) -> VirtualPatient:
+    """One VirtualPatient (and its classify() document) from row i of a group."""
+    n_scans = g.factors.shape[1]
+    nt = int(g.n_targets[i])
+    mm = g.mm[i, :nt].tolist()
+    sums = [sum(col) for col in zip(*mm, strict=True)]
+    new_at = g.new_at[i].tolist()
+    os_weeks, died = float(extra["os"][i]), bool(extra["died"][i])
+    last = n_scans
+    if not full_schedule:
+        last = max(1, min(n_scans, math.ceil(os_weeks / interval) - 1))  # scans while alive
+        if pattern != "pseudoprogression":
+            for s in range(1, last + 1):  # stop after the scan confirming progression
+                nadir = min(sums[:s])
+                if new_at[s] or (sums[s] >= 1.2 * nadir and sums[s] - nadir >= 5):
+                    last = min(last, s + 1)
+                    break
+    weeks = [interval * s for s in range(last + 1)]
+    organs = [_ALL_ORGANS[o] for o in g.organs[i, :nt].tolist()]
+    lesions = tuple(
+        Lesion(f"T{k + 1}", organ, organ == NODE_ORGAN, tuple(mm[k][: last + 1]))
+        for k, organ in enumerate(organs)
+    )
+    # A new lesion stays on every later scan, growing with the targets (the engine reads an
+    # id missing from a later scan as resolved).
+    new_lesions: dict[int, tuple[dict, ...]] = {}
+    born: list[tuple[str, int, int]] = []
+    f = g.factors[i].tolist()
+    sizes = iter(extra["new_mm"][i].tolist())
+    for s in range(1, last + 1):
+        if new_at[s]:
+            born.append((f"N{len(born) + 1}", s, next(sizes)))
+        if born:
+            new_lesions[weeks[s]] = tuple(
+                {"id": lid, "mm": max(round(mm0 * f[s - 1] / f[s0 - 1]), mm0)}
+                for lid, s0, mm0 in born
+            )
+    nontargets = bool(extra["nontargets"][i])
+    complete = [False] + g.complete[i].tolist()
+    status = [("CR" if complete[s] else "non-CR/non-PD") if nontargets else "absent"
+              for s in range(last + 1)]
+    document = {
+        "criteria": criteria,
+        "baseline": {
+            "targets": [{"id": lz.id, "organ": lz.organ, "node": lz.node, "mm": lz.mm[0]}
+                        for lz in lesions],
+            "nontargets": nontargets,
+        },
+        "followups": [
+            {
+                "week": weeks[s],
+                "targets": {lz.id: lz.mm[s] for lz in lesions},
+                "nontarget": status[s],
+                "new_lesions": [dict(x) for x in new_lesions.get(weeks[s], ())],
+            }
+            for s in range(1, last + 1)
+        ],
+    }
+    return VirtualPatient(
+        id=patient_id, arm=arm, pattern=pattern, weeks=tuple(weeks), lesions=lesions,
+        nontargets=nontargets, nontarget_status=tuple(status), new_lesions=new_lesions,
+        reference_week=-int(g.ref_weeks[i]), reference_sum_mm=int(g.ref_sum[i]),
+        os_weeks=os_weeks, died=died, document=document,
+    )
+
+
+def _patients(rng: np.random.Generator, ids: Sequence[str], arm: str, patterns: Sequence[str],
+              n_scans: int, interval: int, follow_up_weeks: int, full_schedule: bool,
+              criteria: str) -> list[VirtualPatient]:
+    out: list[VirtualPatient | None] = [None] * len(patterns)
+    for pattern in PATTERNS:
+        where = [k for k, p in enumerate(patterns) if p == pattern]
+        if not where:
+            continue
+        m = len(where)
+        group = _simulate_group(pattern, rng, m, n_scans, interval)
+        os_weeks, died = _survival(rng, pattern, m, interval, follow_up_weeks)
+        extra = {"os": os_weeks, "died": died, "nontargets": rng.random(m) < 0.6,
+                 "new_mm": rng.integers(10, 26, (m, 2))}
+        for i, k in enumerate(where):
+            out[k] = _assemble(ids[k], arm, pattern, group, i, extra, interval, full_schedule,
+                               criteria)
+    return out  # type: ignore[return-value]
 
 
 def simulate_patient(
@@ -460,141 +621,9 @@ def simulate_patient(
         raise ValueError(f"arm must be one of {ARMS}, got {arm!r}")
     if pattern not in PATTERNS:
         raise ValueError(f"pattern must be one of {PATTERNS}, got {pattern!r}")
-    lo, hi = SCAN_INTERVAL_RANGE
-    if not lo <= scan_interval_weeks <= hi:
-        raise ValueError(f"scan interval must be {lo}-{hi} weeks, got {scan_interval_weeks}")
-    if not 4 <= n_scans <= 40:
-        raise ValueError(f"n_scans must be 4-40 (patterns need 4 scans to unfold), got {n_scans}")
-    draws = rng if isinstance(rng, _Draws) else _Draws(rng, block=256)
-    interval = int(scan_interval_weeks)
-    for _ in range(200):
-        baseline = _baseline_lesions(draws)
-        base_sum = sum(mm for _, _, mm in baseline)
-        ref_weeks = draws.integer(6, 13)
-        # Untreated tumours grow before treatment; fast growers make up the progressors.
-        growth = (1.15, 1.35) if pattern == "progression" else (1.04, 1.15)
-        ref_sum = round(base_sum / draws.uniform(*growth))
-        if ref_sum >= base_sum:
-            continue
-        tgr_ref = tumour_growth_rate(ref_sum, base_sum, ref_weeks)
-        factors = _factors(pattern, draws, n_scans, interval, tgr_ref)
-        complete = [pattern == "durable_response" and f < 0.12 for f in factors]
-        mm = _measure(baseline, factors, draws, complete)
-        sums = [sum(col) for col in zip(*mm, strict=True)]
-        new_at = _new_lesion_scans(pattern, sums)
-        tgr = tgr_ratio(ref_sum, sums[0], sums[1], ref_weeks, interval)
-        if _pattern_holds(pattern, sums, new_at, tgr):
-            break
-    else:  # pragma: no cover - the pattern draws are designed to pass within a few tries
-        raise RuntimeError(f"could not draw a {pattern} patient; widen the pattern ranges")
-
-    weeks = [interval * i for i in range(n_scans + 1)]
-    new_lesions = _new_lesions(draws, weeks, new_at, factors)
-    nontargets = draws.uniform() < 0.6
-    gone = [False] + complete
-    nontarget_status = [
-        ("CR" if gone[i] else "non-CR/non-PD") if nontargets else "absent"
-        for i in range(n_scans + 1)
-    ]
-
-    os_weeks, died = _survival(draws, pattern, interval, follow_up_weeks)
-    last = n_scans
-    if not full_schedule:
-        alive = [i for i in range(1, n_scans + 1) if weeks[i] < os_weeks]
-        last = alive[-1] if alive else 1
-        pd_scans = [i for i in range(1, n_scans + 1) if _is_pd(sums, i) or i in new_at]
-        if pd_scans and pattern != "pseudoprogression":
-            last = min(last, pd_scans[0] + 1)
-    weeks = weeks[: last + 1]
-    lesions = tuple(
-        Lesion(f"T{k + 1}", organ, node, tuple(mm[k][: last + 1]))
-        for k, (organ, node, _) in enumerate(baseline)
-    )
-    new_lesions = {w: v for w, v in new_lesions.items() if w <= weeks[-1]}
-    nontarget_status = nontarget_status[: last + 1]
-    document = _document(criteria, lesions, nontargets, weeks, nontarget_status, new_lesions)
-    return VirtualPatient(
-        id=patient_id, arm=arm, pattern=pattern, weeks=tuple(weeks), lesions=lesions,
-        nontargets=nontargets, nontarget_status=tuple(nontarget_status),
-        new_lesions=new_lesions, reference_week=-ref_weeks, reference_sum_mm=ref_sum,
-        os_weeks=os_weeks, died=died, document=document,
-    )
-
-
-def _new_lesion_scans(pattern: str, sums: list[int]) -> set[int]:
-    """Scans where a new lesion first appears.
-
-    Progression that the target sum does not show at the first scan shows as a new lesion;
-    a further new lesion at the next scan confirms it (iRECIST iCPD) when the sum grew
-    < 5 mm more.
-    """
-    if pattern not in ("progression", "hyperprogression", "early_response"):
-        return set()
-    scans = set()
-    for i in range(1, len(sums)):
-        if _is_pd(sums, i):
-            first = i
-            break
-        if pattern != "early_response" and i == 1:
-            scans.add(1)
-            first = 1
-            break
-    else:
-        return scans
-    if first + 1 < len(sums) and sums[first + 1] - sums[first] < 5:
-        scans.add(first + 1)
-    return scans
-
-
-def _new_lesions(draws: _Draws, weeks: list[int], new_at: set[int],
-                 factors: list[float]) -> dict[int, tuple[dict, ...]]:
-    """New lesions by scan week. A new lesion stays on every later scan, growing with the
-    targets' course (the engine reads an id missing from a later scan as resolved)."""
-    out: dict[int, tuple[dict, ...]] = {}
-    born: list[tuple[str, int, int]] = []  # id, scan seen first, size then
-    for i in range(1, len(weeks)):
-        if i in new_at:
-            born.append((f"N{len(born) + 1}", i, draws.integer(10, 26)))
-        if born:
-            out[weeks[i]] = tuple(
-                {"id": lid, "mm": max(round(mm0 * factors[i - 1] / factors[i0 - 1]), mm0)}
-                for lid, i0, mm0 in born
-            )
-    return out
-
-
-def _survival(draws: _Draws, pattern: str, first_scan: int,
-              follow_up_weeks: int) -> tuple[float, bool]:
-    """(weeks, died): durable patterns are censored at follow-up; others draw a Weibull
-    survival time conditioned on being alive at the first scan."""
-    if pattern in DURABLE_PATTERNS:
-        return float(follow_up_weeks), False
-    k, scale = WEIBULL_SHAPE, WEIBULL_SCALE_WEEKS
-    t = scale * ((first_scan / scale) ** k - math.log1p(-draws.uniform())) ** (1 / k)
-    return (float(t), True) if t < follow_up_weeks else (float(follow_up_weeks), False)
-
-
-def _document(criteria: str, lesions: tuple[Lesion, ...], nontargets: bool,
-              weeks: list[int], nontarget_status: list[str],
-              new_lesions: Mapping[int, tuple[dict, ...]]) -> dict:
-    return {
-        "criteria": criteria,
-        "baseline": {
-            "targets": [
-                {"id": lz.id, "organ": lz.organ, "node": lz.node, "mm": lz.mm[0]} for lz in lesions
-            ],
-            "nontargets": nontargets,
-        },
-        "followups": [
-            {
-                "week": weeks[i],
-                "targets": {lz.id: lz.mm[i] for lz in lesions},
-                "nontarget": nontarget_status[i],
-                "new_lesions": [dict(x) for x in new_lesions.get(weeks[i], ())],
-            }
-            for i in range(1, len(weeks))
-        ],
-    }
+    _validate_schedule(n_scans, scan_interval_weeks)
+    return _patients(rng, [patient_id], arm, [pattern], n_scans, int(scan_interval_weeks),
+                     follow_up_weeks, full_schedule, criteria)[0]
 
 
 def simulate_cohort(
@@ -613,26 +642,23 @@ def simulate_cohort(
     Pattern counts follow ``proportions`` (default ``DEFAULT_PROPORTIONS[arm]``) by
     largest-remainder quotas, in shuffled order; the same arguments always give the same
     cohort. ``criteria`` is written into each document: by default "irecist" for
-    immunotherapy and "recist1.1" for chemotherapy.
+    immunotherapy and "recist1.1" for chemotherapy. See :func:`simulate_patient` for the
+    scan schedule.
     """
-    if criteria is None:
-        criteria = "irecist" if arm == "immunotherapy" else "recist1.1"
     if arm not in ARMS:
         raise ValueError(f"arm must be one of {ARMS}, got {arm!r}")
     if n < 1:
         raise ValueError(f"cohort size must be >= 1, got {n}")
+    _validate_schedule(n_scans, scan_interval_weeks)
+    if criteria is None:
+        criteria = "irecist" if arm == "immunotherapy" else "recist1.1"
     props = validate_proportions(DEFAULT_PROPORTIONS[arm] if proportions is None else proportions)
     rng = np.random.default_rng(seed)
     counts = allocate(n, props)
     patterns = [p for p in PATTERNS for _ in range(counts.get(p, 0))]
     rng.shuffle(patterns)
-    draws = _Draws(rng)
     prefix = "IO" if arm == "immunotherapy" else "CT"
-    patients = tuple(
-        simulate_patient(
-            draws, f"{prefix}-{i + 1:03d}", arm, pattern, n_scans, scan_interval_weeks,
-            follow_up_weeks, full_schedule, criteria,
-        )
-        for i, pattern in enumerate(patterns)
-    )
-    return Cohort(patients, arm, seed, props, int(scan_interval_weeks))
+    ids = [f"{prefix}-{i + 1:03d}" for i in range(n)]
+    patients = _patients(rng, ids, arm, patterns, n_scans, int(scan_interval_weeks),
+                         follow_up_weeks, full_schedule, criteria)
+    return Cohort(tuple(patients), arm, seed, props, int(scan_interval_weeks))
