@@ -32,14 +32,18 @@ start: book
 
 ## test: strict book build, lint, then the whole pytest suite
 test: book lint
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: setup
-	$(BIN)/ruff check $(wildcard immunocourse tests scripts benchmarks)
+	$(BIN)/ruff check $(wildcard immunocourse tests scripts benchmarks quizzes)
 
 ## bench: print build and grading figures for this machine
 bench: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+## grade-demo: grade three simulated students in a temporary copy of quizzes/, print the table
+grade-demo: setup
+	$(BIN)/python scripts/grade_demo.py
 
 clean:
 	rm -rf _build

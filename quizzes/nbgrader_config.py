@@ -1,0 +1,54 @@
+"""nbgrader settings for the course's quizzes; run nbgrader from this folder.
+
+    cd quizzes
+    nbgrader generate_assignment immune-system
+    nbgrader autograde immune-system
+    nbgrader generate_feedback immune-system
+    nbgrader export
+"""
+
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+
+c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
+
+c.CourseDirectory.course_id = "immunocourse"
+c.CourseDirectory.root = str(HERE)
+c.CourseDirectory.db_url = f"sqlite:///{HERE / 'gradebook.db'}"
+
+# Per cell: a student's cell that never ends is interrupted after this many seconds and
+# grading goes on with the next cell (nbgrader's Execute interrupts on timeout).
+c.Execute.timeout = int(os.environ.get("IMMUNOCOURSE_GRADE_TIMEOUT", "30"))
+c.Execute.interrupt_on_timeout = True
+
+# A student who deletes an autograded cell gets it back (its points are still computed
+# from answers.json) instead of the submission failing. nbgrader's own re-insertion fails
+# when the cell before the deleted one is not graded, so ours replaces OverwriteCells.
+c.OverwriteCells.add_missing_cells = True
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "immunocourse.quiz.nbgrader_ext.OverwriteCellsInOrder",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+# answers.json is the student's work: never replace it with a file from source/ (one
+# appears there when the instructor tries a source notebook), and never release one.
+_quiz_ids = [p.stem for p in (HERE / "banks").glob("*.yml")]
+c.Autograde.exclude_overwriting = {quiz_id: ["answers.json"] for quiz_id in _quiz_ids}
+if "generate_assignment" in sys.argv[1:3]:
+    c.CourseDirectory.ignore = [
+        ".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "answers.json*",
+    ]
+
+# Kernels started by nbgrader must import the course package even without `pip install -e .`
+# (a copy of this folder elsewhere, e.g. the grading demo's, relies on the install).
+if (REPO / "immunocourse" / "__init__.py").is_file():
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(REPO)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    )

@@ -1,0 +1,343 @@
+"""The grading round trip with real nbgrader, in a temporary course folder.
+
+One class of seven students is built, answered (through the quiz widgets, in a real
+kernel), autograded, given feedback and exported once per session; each test then checks
+one thing a teacher would look at. The faults: deleted and edited graded cells plus a
+cell that never ends (carol), no answers.json (dave), corrupt answers.json (erin),
+answers of the wrong type and unknown question ids (frank), and a notebook file that is
+not JSON (gina).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import html
+import json
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from immunocourse.quiz.answers import write_answers
+from immunocourse.quiz.bank import BANKS_DIR, load_bank
+from immunocourse.quiz.course import (
+    COURSE_ID,
+    autograde,
+    export_grades,
+    new_course,
+    question_scores,
+    run_nbgrader,
+    simulate_student,
+)
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+
+# A fixed 10-question bank (the course's first draft of its seed-page quiz): the scenarios
+# below are written against its questions, so lesson edits never move these expectations.
+COURSE_BANKS = Path(__file__).parent / "data" / "banks" / "course"
+QUIZ = "immune-system"
+BANK = load_bank(COURSE_BANKS / f"{QUIZ}.yml")
+RIGHT = {q.id: list(q.answer) if q.type == "multiple" else q.answer for q in BANK.questions}
+GRAN = ["Neutrophils", "Eosinophils", "Basophils"]
+DOES = RIGHT["what-immunotherapy-does"]
+
+# Expected points per question (only non-zero ones listed) and totals; 13 points in all.
+EXPECTED = {
+    "alice": {q.id: q.points for q in BANK.questions},
+    "bob": {"granulocytes": 1.0,  # 2 right - 1 wrong, of 3 right options, x 3 points
+            "what-immunotherapy-does": 1.0,  # 1 of 2 right options, x 2 points
+            "main-types-count": 1.0},
+    "carol": {"granulocytes": 3.0, "t-cells-destroy": 1.0},
+    "dave": {},
+    "erin": {},
+    "frank": {"car-t-is-adoptive": 1.0},
+    "gina": {"into-the-bladder": 1.0, "length-depends-on-response": 1.0},
+}
+TIMEOUT = 8  # seconds per cell, so carol's endless cell is interrupted quickly
+
+
+def set_cells(folder: Path, edit) -> None:
+    path = folder / f"{QUIZ}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    edit(nb)
+    nbformat.write(nb, path)
+
+
+def grade_id(cell) -> str:
+    return cell.metadata.get("nbgrader", {}).get("grade_id", "")
+
+
+def carol_edits(nb) -> None:
+    nb.cells = [c for c in nb.cells if grade_id(c) != "test-granulocytes"]
+    for cell in nb.cells:
+        if grade_id(cell) == "test-which-cells-make-antibodies":
+            cell.source = "1.0  # full marks, please"
+        if grade_id(cell) == "t-cells-destroy-widget":
+            cell.source = "print('I changed this')"
+    nb.cells.insert(2, nbformat.v4.new_code_cell("while True:\n    pass"))
+
+
+@pytest.fixture(scope="session")
+def course(tmp_path_factory) -> Path:
+    """The graded class, built once per test session even when xdist runs two workers.
+
+    (pytest-xdist 3.8's ``loadgroup`` does not group tests under pytest 9, so the workers
+    share one folder under the session's base temp and a lock decides who builds it.)
+    """
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return _grade_class(tmp_path_factory.mktemp("class"))
+    shared = tmp_path_factory.getbasetemp().parent  # pytest-N/, this session's only
+    with open(shared / "quiz-class.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        folder = shared / "quiz-class"
+        if not (folder / "quizzes" / "results.json").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            _grade_class(folder)
+        return folder / "quizzes"
+
+
+def _grade_class(folder: Path) -> Path:
+    real = BANKS_DIR.parent
+    outputs = ["release", "submitted", "autograded", "feedback", "gradebook.db", "grades.csv"]
+    before = {name: (real / name).exists() for name in outputs}
+    course = new_course(folder / "quizzes", banks_dir=COURSE_BANKS, quiz_ids=[QUIZ])
+    # the instructor tried the source notebook: its answers.json must reach no student
+    write_answers(course / "source" / QUIZ / "answers.json", RIGHT)
+    run_nbgrader(course, "generate_assignment", QUIZ)
+    simulate_student(course, QUIZ, "alice", RIGHT)
+    simulate_student(course, QUIZ, "bob", {
+        "granulocytes": ["Neutrophils", "Basophils", "Dendritic cells"],
+        "what-immunotherapy-does": DOES[:1], "main-types-count": 5.0,
+        "number-of-granulocyte-types": 3.4, "t-cells-destroy": False,
+    })
+    carol = simulate_student(course, QUIZ, "carol", {
+        "which-cells-make-antibodies": "T-cell lymphocytes", "granulocytes": GRAN,
+        "t-cells-destroy": True,
+    })
+    set_cells(carol, carol_edits)
+    dave = simulate_student(course, QUIZ, "dave", RIGHT)
+    (dave / "answers.json").unlink()
+    erin = course / "submitted" / "erin" / QUIZ
+    shutil.copytree(course / "submitted" / "alice" / QUIZ, erin)
+    (erin / "answers.json").write_text('{"which-cells-make-antibodies": "B-cell lymph')
+    frank = course / "submitted" / "frank" / QUIZ
+    shutil.copytree(course / "submitted" / "alice" / QUIZ, frank)
+    write_answers(frank / "answers.json", {
+        "which-cells-make-antibodies": 1, "t-cells-destroy": "true", "main-types-count": "5",
+        "granulocytes": "Neutrophils", "no-such-question": "x",
+        "car-t-is-adoptive": "Adoptive cell therapy",
+    })
+    gina = simulate_student(course, QUIZ, "gina", {
+        "into-the-bladder": "Bladder cancer", "length-depends-on-response": False,
+    })
+    (gina / f"{QUIZ}.ipynb").write_bytes(b'{"cells": [ this is not JSON')
+
+    course_run = autograde(course, QUIZ, timeout=TIMEOUT)
+    feedback = run_nbgrader(course, "generate_feedback", QUIZ, check=False)
+    rows = export_grades(course)
+    after = {name: (real / name).exists() for name in outputs}
+    course.joinpath("results.json").write_text(json.dumps({
+        "notes": course_run.notes, "failed": course_run.failed,
+        "feedback_rc": feedback.returncode, "rows": rows, "real_untouched": before == after,
+    }))
+    return course
+
+
+def results(course: Path) -> dict:
+    return json.loads((course / "results.json").read_text())
+
+
+def feedback_text(course: Path, student: str) -> str:
+    page = (course / "feedback" / student / QUIZ / f"{QUIZ}.html").read_text()
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def test_released_notebook_holds_no_key_and_no_explanation(course: Path):
+    release = course / "release" / QUIZ
+    assert sorted(p.name for p in release.iterdir()) == [f"{QUIZ}.ipynb"]
+    text = (release / f"{QUIZ}.ipynb").read_text()
+    assert "HIDDEN TESTS" not in text and "grade(" not in text and "'answer'" not in text
+    for q in BANK.questions:
+        assert q.explanation not in text, q.id
+        assert json.dumps(q.explanation)[1:-1] not in text, q.id
+    nb = nbformat.reads(text, as_version=4)
+    tests = [c for c in nb.cells if c.metadata["nbgrader"].get("grade")]
+    assert [c.metadata["nbgrader"]["points"] for c in tests] == [q.points for q in BANK.questions]
+    # the source notebook does hold the key, between the hidden-test markers
+    source = (course / "source" / QUIZ / f"{QUIZ}.ipynb").read_text()
+    assert source.count("### BEGIN HIDDEN TESTS") == len(BANK.questions)
+
+
+def test_whole_class_is_graded_and_nothing_else_was_touched(course: Path):
+    r = results(course)
+    assert r["failed"] == [] and r["feedback_rc"] == 0 and r["real_untouched"]
+    assert r["notes"] == [f"gina: {QUIZ}.ipynb could not be read, kept as "
+                          f"{QUIZ}.ipynb.unreadable; graded from answers.json"]
+
+
+def test_exact_scores_per_question_including_partial_credit(course: Path):
+    scores = question_scores(course, QUIZ)
+    assert sorted(scores) == sorted(EXPECTED)
+    for student, expected in EXPECTED.items():
+        wanted = {f"test-{q.id}": expected.get(q.id, 0.0) for q in BANK.questions}
+        assert scores[student] == pytest.approx(wanted), student
+
+
+def test_export_csv_has_every_student_with_exact_totals(course: Path):
+    rows = {r["student_id"]: r for r in results(course)["rows"] if r["assignment"] == QUIZ}
+    assert {s: float(r["score"]) for s, r in rows.items()} == {
+        s: sum(e.values()) for s, e in EXPECTED.items()}
+    assert {float(r["max_score"]) for r in rows.values()} == {13.0}
+
+
+def test_gradebook_is_intact(course: Path):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as gb:
+        assert sorted(s.id for s in gb.students) == sorted(EXPECTED)
+        assignment = gb.find_assignment(QUIZ)
+        assert assignment.max_score == 13.0 and len(assignment.submissions) == len(EXPECTED)
+        for sub in assignment.submissions:
+            assert all(g.auto_score is not None for nb in sub.notebooks for g in nb.grades)
+            assert not sub.needs_manual_grade
+
+
+def test_feedback_shows_answer_key_points_and_explanation(course: Path):
+    text = feedback_text(course, "bob")
+    block = text[text.index("Question granulocytes: Which of these are **granulocytes**?"):]
+    assert "Your answer: Neutrophils; Basophils; Dendritic cells" in block
+    assert "Right answer: Neutrophils; Eosinophils; Basophils" in block
+    assert "Points: 1 of 3 -- partly correct: 2 of 3 right options, 1 wrong picked" in block
+    assert BANK.question("granulocytes").explanation in block
+
+
+@pytest.mark.parametrize(("student", "reason"), [
+    ("dave", "no answers.json was submitted"),
+    ("erin", "answers.json:1: not valid JSON"),
+    ("frank", "expected one option as text, got int"),
+    ("frank", "expected true or false, got str"),
+    ("frank", "expected a number, got str"),
+    ("frank", "expected a list of options, got str"),
+    ("gina", "Your notebook file could not be read"),
+])
+def test_feedback_explains_each_fault(course: Path, student: str, reason: str):
+    assert reason in feedback_text(course, student)
+
+
+def test_edited_and_deleted_cells_were_restored_and_the_endless_cell_stopped(course: Path):
+    nb = nbformat.read(course / "autograded" / "carol" / QUIZ / f"{QUIZ}.ipynb", as_version=4)
+    ids = [grade_id(c) for c in nb.cells]
+    assert "test-granulocytes" in ids  # re-added by nbgrader
+    edited = nb.cells[ids.index("test-which-cells-make-antibodies")]
+    assert "full marks" not in edited.source and "### BEGIN HIDDEN TESTS" in edited.source
+    loop = next(c for c in nb.cells if c.source.startswith("while True"))
+    assert [o.get("ename") for o in loop.outputs if o.output_type == "error"]
+
+
+def test_student_work_is_kept(course: Path):
+    gina = course / "submitted" / "gina" / QUIZ
+    kept = gina / f"{QUIZ}.ipynb.unreadable"
+    assert kept.read_bytes() == b'{"cells": [ this is not JSON'
+    assert json.loads((gina / "answers.json").read_text()) == {
+        "into-the-bladder": "Bladder cancer", "length-depends-on-response": False}
+    erin = course / "submitted" / "erin" / QUIZ / "answers.json"
+    assert erin.read_text() == '{"which-cells-make-antibodies": "B-cell lymph'
+
+
+def _accept_kernel_dialog(page) -> None:
+    """JupyterLab sometimes asks which kernel to start; the notebook's own is preselected."""
+    accept = page.locator(".jp-Dialog button.jp-mod-accept")
+    try:
+        accept.wait_for(timeout=8000)
+    except Exception:  # playwright TimeoutError: no dialog this time
+        return
+    accept.click()
+
+
+def _run_all(page) -> None:
+    _accept_kernel_dialog(page)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    page.locator(".immunocourse-quiz-question").nth(9).wait_for(timeout=120_000)
+
+
+@pytest.mark.browser
+def test_answers_clicked_in_jupyterlab_are_saved_and_restored(
+    course: Path, tmp_path: Path, jupyterlab, guarded_page, monkeypatch
+):
+    import time
+
+    # the kernel JupyterLab starts runs `python` from PATH: make it this environment's
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    root = tmp_path / "lab"
+    shutil.copytree(course / "release" / QUIZ, root / QUIZ)
+    lab = jupyterlab(root)
+    guard = guarded_page()
+    page = guard.page
+    page.set_default_timeout(60_000)
+    page.goto(lab.lab_url(f"{QUIZ}/{QUIZ}.ipynb"))
+    page.locator(".jp-Notebook").wait_for()
+    _run_all(page)
+
+    questions = page.locator(".immunocourse-quiz-question")
+    questions.nth(0).get_by_label("B-cell lymphocytes").check()
+    granulocytes = questions.nth(2)
+    granulocytes.get_by_label("Neutrophils").check()
+    granulocytes.get_by_label("Dendritic cells").check()
+    questions.nth(4).get_by_role("button", name="True").click()
+    number = questions.nth(3).locator("input")
+    number.fill("3")
+    number.press("Enter")
+
+    answers_file = root / QUIZ / "answers.json"
+    expected = {
+        "which-cells-make-antibodies": "B-cell lymphocytes",
+        "granulocytes": ["Neutrophils", "Dendritic cells"],
+        "t-cells-destroy": True,
+        "number-of-granulocyte-types": 3.0,
+    }
+    deadline = time.monotonic() + 30
+    seen = None
+    while time.monotonic() < deadline:
+        if answers_file.exists():
+            seen = json.loads(answers_file.read_text())
+            if seen == expected:
+                break
+        time.sleep(0.2)
+    assert seen == expected
+    assert "Saved" in questions.nth(0).inner_text()
+
+    # reopen the notebook and run it again: the widgets come back with the answers
+    page.reload()
+    page.locator(".jp-Notebook").wait_for()
+    _run_all(page)
+    questions = page.locator(".immunocourse-quiz-question")
+    assert questions.nth(0).get_by_label("B-cell lymphocytes").is_checked()
+    assert questions.nth(2).get_by_label("Dendritic cells").is_checked()
+    assert not questions.nth(2).get_by_label("Basophils").is_checked()
+    assert json.loads(answers_file.read_text()) == expected
+    assert guard.external == []
+    assert not any(key in page.content() for key in ("HIDDEN TESTS", "Explanation:"))
+
+
+def test_quiz_grade_command_prints_the_grade_table(course: Path):
+    import subprocess
+
+    from immunocourse.quiz.course import nbgrader_env
+
+    env = nbgrader_env(TIMEOUT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "immunocourse", "quiz", "grade", QUIZ, "--course", str(course)],
+        env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    table = {line.split()[0]: line.split()[1:] for line in proc.stdout.splitlines()
+             if line.split() and line.split()[0] in EXPECTED}
+    assert table == {s: [f"{sum(e.values()):g}", "13"] for s, e in EXPECTED.items()}
+    assert "Traceback" not in proc.stdout + proc.stderr
