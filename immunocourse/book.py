@@ -16,12 +16,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def build_command(root: Path = ROOT, path_output: Path | None = None) -> list[str]:
+def build_command(
+    root: Path = ROOT, path_output: Path | None = None, toc: Path | None = None
+) -> list[str]:
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     cmd = [str(jupyter_book), "build", str(root), "--builder", "html",
            "--warningiserror", "--nitpick", "--keep-going"]
     if path_output is not None:
         cmd += ["--path-output", str(path_output)]
+    if toc is not None:
+        cmd += ["--toc", str(toc)]
     return cmd
 
 
@@ -37,33 +41,36 @@ def package_fingerprint() -> str:
 
 
 def invalidate_stale_cache(build_dir: Path) -> bool:
-    """Drop the execution cache when the package changed; return whether it was dropped.
+    """Drop cached pages when the package changed; return whether they were dropped.
 
-    jupyter-cache keys a page on its own cells only, so a page whose figure comes from
-    ``immunocourse`` would keep a stale output after the package changes.
+    jupyter-cache keys a page on its own cells only, and Sphinx re-reads only pages whose
+    source changed, so a page whose figure comes from ``immunocourse`` would keep a stale
+    output after the package changes. Dropping both caches makes every page run again.
     """
     stamp = build_dir / ".immunocourse-fingerprint"
     fingerprint = package_fingerprint()
     stale = stamp.exists() and stamp.read_text() != fingerprint
     if stale or not stamp.exists():
         shutil.rmtree(build_dir / ".jupyter_cache", ignore_errors=True)
+        shutil.rmtree(build_dir / ".doctrees", ignore_errors=True)
     build_dir.mkdir(parents=True, exist_ok=True)
     stamp.write_text(fingerprint)
     return stale
 
 
-def build(root: Path = ROOT, path_output: Path | None = None) -> int:
+def build(root: Path = ROOT, path_output: Path | None = None, toc: Path | None = None) -> int:
     """Build the book; return the exit status (0 only for a warning-free build)."""
     invalidate_stale_cache((path_output or root) / "_build")
-    return subprocess.call(build_command(root, path_output), cwd=root)
+    return subprocess.call(build_command(root, path_output, toc), cwd=root)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m immunocourse.book", description=__doc__)
     parser.add_argument("--root", type=Path, default=ROOT, help="book root (with _config.yml)")
     parser.add_argument("--path-output", type=Path, help="build into DIR/_build instead")
+    parser.add_argument("--toc", type=Path, help="a table of contents other than _toc.yml")
     args = parser.parse_args(argv)
-    status = build(args.root.resolve(), args.path_output)
+    status = build(args.root.resolve(), args.path_output, args.toc)
     if status != 0:
         print(f"book: strict build of {args.root} failed (exit {status})", file=sys.stderr)
     return status

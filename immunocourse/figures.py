@@ -359,10 +359,12 @@ def kaplan_meier_plot(
         f"under the plot."
     )
     fig.update_yaxes(title_text="Alive (%)", range=[0, 102], row=1, col=1)
+    # Pad the categorical range by half a row so the numbers clear the subplot's edges.
     fig.update_yaxes(title_text="Number at risk", categoryorder="array",
-                     categoryarray=names[::-1], row=2, col=1)
+                     categoryarray=names[::-1], range=[-0.6, len(names) - 0.4],
+                     showgrid=False, zeroline=False, showline=False, ticks="", row=2, col=1)
     fig.update_xaxes(title_text="Months since start of treatment", row=2, col=1,
-                     tickvals=list(at_risk_months))
+                     tickvals=list(at_risk_months), showline=False, ticks="")
     fig.update_xaxes(tickvals=list(at_risk_months), showticklabels=True, row=1, col=1)
     return _finish(fig, f"{prefix} by treatment arm (Kaplan-Meier)", alt,
                    legend_title="Arm", height=520)

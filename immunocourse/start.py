@@ -63,7 +63,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     token = args.token or secrets.token_hex(16)
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        # nbgrader's formgrader reads nbgrader_config.py from the Jupyter config path:
+        # point it at the course folder, quizzes/.
+        "JUPYTER_CONFIG_PATH": os.pathsep.join(
+            p for p in (str(ROOT / "quizzes"), os.environ.get("JUPYTER_CONFIG_PATH")) if p
+        ),
+    }
     lab = subprocess.Popen(lab_command(args.port, token), cwd=ROOT, env=env)
     print(
         "\n  Course notebooks (JupyterLab):\n"

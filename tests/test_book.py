@@ -97,3 +97,20 @@ def test_no_page_loads_scripts_or_styles_from_outside(built_book: Path, page: st
     html = (built_book / page).read_text()
     loaded = [m for m in re.findall(r"<(?:script|link)[^>]*>", html) if EXTERNAL.search(m)]
     assert loaded == []
+
+
+def test_a_package_change_drops_both_page_caches(tmp_path: Path) -> None:
+    """Pages compute with immunocourse: after it changes, every page must run and be read."""
+    from immunocourse.book import invalidate_stale_cache, package_fingerprint
+
+    build_dir = tmp_path / "_build"
+    for cache in (".jupyter_cache", ".doctrees"):
+        (build_dir / cache).mkdir(parents=True)
+    (build_dir / ".immunocourse-fingerprint").write_text(package_fingerprint())
+    assert invalidate_stale_cache(build_dir) is False
+    assert (build_dir / ".jupyter_cache").exists() and (build_dir / ".doctrees").exists()
+
+    (build_dir / ".immunocourse-fingerprint").write_text("an older package")
+    assert invalidate_stale_cache(build_dir) is True
+    assert not (build_dir / ".jupyter_cache").exists()
+    assert not (build_dir / ".doctrees").exists()

@@ -1,0 +1,171 @@
+"""Lesson 4, types of immunotherapy: one table of drugs, their class, target and first approval.
+
+``DRUGS`` is the single source of every drug, year and citation the lesson quotes: the page
+renders it as a table, the timeline figure plots it and the quiz keys count from it.
+
+``first_fda_year`` is the year of the drug's first US Food and Drug Administration approval
+for a use against cancer (for the preventive vaccines, against a cancer-causing infection),
+each confirmed against the source in ``cite``. ``None`` means the course has not confirmed a
+year, so the table says so and the timeline leaves the drug out rather than guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from immunocourse import figures_lessons_a
+
+
+@dataclass(frozen=True)
+class Drug:
+    name: str
+    therapy_class: str  # one of CLASSES
+    target: str  # what the drug binds, blocks or is aimed at
+    first_fda_year: int | None  # first FDA approval for a cancer use; None = not confirmed
+    first_use: str  # what that first approval was for
+    cite: str  # bibliography key confirming the year (empty when there is no year)
+
+
+CHECKPOINT = "Checkpoint inhibitor"
+CELL = "Adoptive cell therapy"
+BISPECIFIC = "Bispecific T-cell engager"
+ANTIBODY = "Monoclonal antibody"
+VACCINE = "Vaccine"
+VIRUS = "Oncolytic virus"
+CYTOKINE = "Cytokine"
+MODULATOR = "Immunomodulator"
+CLASSES = (CHECKPOINT, CELL, BISPECIFIC, ANTIBODY, VACCINE, VIRUS, CYTOKINE, MODULATOR)
+
+DRUGS: tuple[Drug, ...] = (
+    Drug("ipilimumab", CHECKPOINT, "CTLA-4", 2011, "advanced melanoma", "fdaipilimumab2011"),
+    Drug("pembrolizumab", CHECKPOINT, "PD-1", 2014, "advanced melanoma",
+         "fdapembrolizumab2014"),
+    Drug("nivolumab", CHECKPOINT, "PD-1", 2014, "advanced melanoma", "fdanivolumab2014"),
+    Drug("atezolizumab", CHECKPOINT, "PD-L1", 2016, "advanced bladder (urothelial) cancer",
+         "ning2017"),
+    Drug("relatlimab (with nivolumab)", CHECKPOINT, "LAG-3", 2022, "advanced melanoma",
+         "fdarelatlimab2022"),
+    Drug("tisagenlecleucel", CELL, "CD19 (CAR T cells)", 2017,
+         "acute lymphoblastic leukaemia in children and young adults", "fdatisagenlecleucel2017"),
+    Drug("lifileucel", CELL, "the patient's own tumour (TIL)", 2024, "advanced melanoma",
+         "fdalifileucel2024"),
+    Drug("NK-cell therapies", CELL, "various", None,
+         "investigational: in clinical trials, none FDA-approved that the course could confirm",
+         ""),
+    Drug("blinatumomab", BISPECIFIC, "CD19 and CD3", 2014, "acute lymphoblastic leukaemia",
+         "przepiorka2015"),
+    Drug("tebentafusp", BISPECIFIC, "gp100 and CD3", 2022, "uveal (eye) melanoma",
+         "fdatebentafusp2022"),
+    Drug("teclistamab", BISPECIFIC, "BCMA and CD3", 2022, "multiple myeloma",
+         "fdateclistamab2022"),
+    Drug("rituximab", ANTIBODY, "CD20", 1997, "B-cell non-Hodgkin lymphoma", "fdarituximab1997"),
+    Drug("trastuzumab", ANTIBODY, "HER2", 1998, "HER2-positive breast cancer",
+         "fdatrastuzumab1998"),
+    Drug("sipuleucel-T", VACCINE, "PAP (a prostate protein)", 2010, "advanced prostate cancer",
+         "fdasipuleucel2010"),
+    Drug("BCG (into the bladder)", VACCINE, "the bladder lining (local inflammation)", None,
+         "early bladder cancer; the first approval year is not confirmed here", ""),
+    Drug("HPV vaccine (Gardasil)", VACCINE, "human papillomavirus", 2006,
+         "preventing cervical cancer and precancers caused by HPV", "fdagardasil2006"),
+    Drug("hepatitis B vaccine", VACCINE, "hepatitis B virus", None,
+         "preventing hepatitis B infection, a cause of liver cancer; year not confirmed here",
+         ""),
+    Drug("talimogene laherparepvec (T-VEC)", VIRUS, "tumour cells it infects", 2015,
+         "melanoma in the skin and lymph nodes", "fdatvec2015"),
+    Drug("interferon alfa-2a and alfa-2b", CYTOKINE, "interferon receptor", 1986,
+         "hairy cell leukaemia", "sciencenews1986"),
+    Drug("aldesleukin (IL-2)", CYTOKINE, "IL-2 receptor", 1992, "advanced kidney cancer",
+         "fdaaldesleukin1992"),
+    Drug("imiquimod", MODULATOR, "TLR7 (a danger sensor on immune cells)", 2004,
+         "superficial basal cell skin cancer", "fdaimiquimod2004"),
+    Drug("lenalidomide", MODULATOR, "cereblon", 2005, "a myelodysplastic syndrome (del 5q)",
+         "fdalenalidomide2005"),
+    Drug("thalidomide", MODULATOR, "cereblon", 2006, "multiple myeloma", "fdathalidomide2006"),
+    Drug("pomalidomide", MODULATOR, "cereblon", 2013, "multiple myeloma",
+         "fdapomalidomide2013"),
+)
+
+def drug(name: str) -> Drug:
+    return next(d for d in DRUGS if d.name == name)
+
+
+def table() -> pd.DataFrame:
+    """The drug table as the page shows it: one row per drug, classes in the lesson's order."""
+    rows = [{
+        "Class": d.therapy_class,
+        "Drug": d.name,
+        "Target": d.target,
+        "First FDA approval (cancer use)": (str(d.first_fda_year) if d.first_fda_year
+                                            else "not confirmed"),
+        "First approved for": d.first_use,
+    } for d in DRUGS]
+    order = {c: k for k, c in enumerate(CLASSES)}
+    frame = pd.DataFrame(rows)
+    return frame.sort_values("Class", key=lambda s: s.map(order), kind="stable").reset_index(
+        drop=True)
+
+
+def myst_table() -> str:
+    """The table as MyST Markdown, one small table per class, a citation after each year.
+
+    Built for ``glue`` into the page, so the years in the page are the ones in ``DRUGS``.
+    """
+    parts = []
+    for cls in CLASSES:
+        lines = [f"**{cls}**", "", "| Drug | Target | First FDA approval | First approved for |",
+                 "| --- | --- | --- | --- |"]
+        for d in DRUGS:
+            if d.therapy_class != cls:
+                continue
+            year = (f"{d.first_fda_year} {{cite:p}}`{d.cite}`" if d.first_fda_year
+                    else "not confirmed")
+            lines.append(f"| {d.name} | {d.target} | {year} | {d.first_use} |")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+def first_year(therapy_class: str | None = None, target: str | None = None) -> int:
+    """Earliest confirmed approval year in a class and/or for a target."""
+    years = [d.first_fda_year for d in DRUGS if d.first_fda_year
+             and (therapy_class is None or d.therapy_class == therapy_class)
+             and (target is None or d.target == target)]
+    if not years:
+        raise ValueError(f"no confirmed year for class={therapy_class!r} target={target!r}")
+    return min(years)
+
+
+def timeline_figure() -> go.Figure:
+    """The page's timeline of first approvals, drawn from ``DRUGS``."""
+    return figures_lessons_a.approval_timeline(DRUGS, CLASSES)
+
+
+# Quiz keys (quizzes/banks/immunotherapy-types.yml, answer_from)
+def years_ctla4_to_lag3() -> int:
+    """Years between the first CTLA-4 and the first LAG-3 blocker approvals."""
+    return first_year(target="LAG-3") - first_year(target="CTLA-4")
+
+
+def years_first_antibody_to_first_checkpoint() -> int:
+    """Years from the first monoclonal antibody for cancer to the first checkpoint inhibitor."""
+    return first_year(CHECKPOINT) - first_year(ANTIBODY)
+
+
+def first_checkpoint_drug() -> str:
+    """Name of the first checkpoint inhibitor approved."""
+    year = first_year(CHECKPOINT)
+    return next(d.name for d in DRUGS if d.therapy_class == CHECKPOINT
+                and d.first_fda_year == year)
+
+
+def drugs_approved_in_2014() -> int:
+    """How many drugs in the table had their first cancer approval in 2014."""
+    return sum(1 for d in DRUGS if d.first_fda_year == 2014)
+
+
+def earliest_class() -> str:
+    """The class with the earliest confirmed first approval in the table."""
+    return min(CLASSES, key=lambda c: first_year(c) if any(
+        d.therapy_class == c and d.first_fda_year for d in DRUGS) else 9999)

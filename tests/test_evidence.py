@@ -1,0 +1,82 @@
+"""The cited numbers in ``immunocourse.evidence`` and the figures drawn from them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from immunocourse import evidence, evidence_figures
+from immunocourse.figures import alt_text
+
+ROOT = Path(__file__).resolve().parent.parent
+BIB = (ROOT / "book" / "references.bib").read_text()
+BIB_KEYS = set(re.findall(r"^@\w+\{([^,]+),", BIB, re.M))
+
+
+def all_keys() -> set[str]:
+    keys = {r.key for r in evidence.RESPONSE_RATES}
+    keys |= {e.key for e in evidence.ADVERSE_EVENTS}
+    keys |= {w.key for w in evidence.ONSET_WINDOWS}
+    keys |= {s.key for s in evidence.SURVIVAL_LANDMARKS}
+    return keys | {evidence.POOLED_ONSET_KEY, evidence.CTCAE_KEY}
+
+
+def test_every_number_has_a_source_in_the_bibliography() -> None:
+    missing = all_keys() - BIB_KEYS
+    assert not missing, f"keys without a BibTeX entry: {missing}"
+
+
+def test_published_values_are_the_ones_read_in_the_papers() -> None:
+    assert evidence.response_rate("CheckMate 025", "nivolumab").orr_pct == 25.0
+    assert evidence.response_rate("CheckMate 025", "everolimus").orr_pct == 5.0
+    assert evidence.response_rate("CheckMate 067", "nivolumab + ipilimumab").orr_pct == 57.6
+    assert evidence.response_rate("KEYNOTE-024", "pembrolizumab").orr_pct == 44.8
+    hep = evidence.adverse_event("Hepatitis")
+    assert (hep.grade3plus["nivolumab + ipilimumab"], hep.grade3plus["nivolumab"]) == (8, 1)
+    assert evidence.landmark("ipilimumab pooled analysis", "all patients").os_pct == 22.0
+    assert evidence.landmark("KEYNOTE-001", "previously treated").os_pct == 15.5
+    assert evidence.landmark("KEYNOTE-001", "treatment-naive", "Melanoma").os_pct == 41.0
+    with pytest.raises(KeyError):  # ambiguous: KEYNOTE-001 reports two cancers
+        evidence.landmark("KEYNOTE-001", "treatment-naive")
+    assert evidence.POOLED_MEDIAN_ONSET_WEEKS == (2.2, 14.8)
+
+
+def test_records_are_consistent() -> None:
+    for r in evidence.RESPONSE_RATES:
+        assert 0 <= r.orr_pct <= 100
+    for e in evidence.ADVERSE_EVENTS:
+        for arm in evidence.ARMS_067:
+            assert 0 <= e.grade3plus[arm] <= e.any_grade[arm] <= 100
+    for w in evidence.ONSET_WINDOWS:
+        assert 0 < w.first_week <= w.last_week
+    assert sorted(evidence.CTCAE_GRADES) == [1, 2, 3, 4, 5]
+
+
+def test_unknown_records_raise() -> None:
+    with pytest.raises(KeyError):
+        evidence.response_rate("CheckMate 999", "placebo")
+    with pytest.raises(KeyError):
+        evidence.adverse_event("Sneezing")
+
+
+@pytest.mark.parametrize("make", [evidence_figures.response_rate_bars,
+                                  evidence_figures.adverse_event_bars,
+                                  evidence_figures.onset_timeline])
+def test_figures_carry_alt_text_axes_and_sources(make) -> None:
+    fig = make()
+    alt = alt_text(fig)
+    assert len(alt) > 80
+    assert fig.layout.xaxis.title.text
+    for trace in fig.data:
+        assert "Source" in trace.hovertemplate
+    assert "Simulated" not in fig.layout.title.text  # published data, not simulated
+
+
+def test_every_response_bar_names_its_trial_and_source() -> None:
+    fig = evidence_figures.response_rate_bars()
+    bars = sum(len(t.x) for t in fig.data)
+    assert bars == len(evidence.RESPONSE_RATES)
+    for r in evidence.RESPONSE_RATES:
+        assert r.trial in alt_text(fig) and r.source in alt_text(fig)

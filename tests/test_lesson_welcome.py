@@ -1,0 +1,30 @@
+"""Lesson 1 (welcome): the illustrative scan series, its keys and its figure."""
+
+from __future__ import annotations
+
+from immunocourse.figures import alt_text
+from immunocourse.lessons import welcome
+from immunocourse.quiz import find_bank, load_bank
+from immunocourse.response import percent_change
+
+
+def test_series_gets_worse_before_better() -> None:
+    sums = welcome.EXAMPLE_SUMS_MM
+    weeks = sorted(sums)
+    assert sums[weeks[1]] > sums[weeks[0]] > sums[weeks[-1]]
+    assert welcome.week_of_largest_sum() == weeks[1]
+
+
+def test_keys_are_the_response_engine() -> None:
+    sums = welcome.EXAMPLE_SUMS_MM
+    assert welcome.week8_change_percent() == round(percent_change(sums[8], sums[0]), 1)
+    bank = load_bank(find_bank("welcome"))
+    assert bank.question("week8-change").answer == welcome.week8_change_percent()
+    prompt = bank.question("week8-change").prompt
+    assert f"{sums[0]:.0f} mm" in prompt and f"{sums[8]:.0f} mm" in prompt
+
+
+def test_figure_is_labelled_illustrative_with_alt_text() -> None:
+    fig = welcome.scan_figure()
+    assert "made-up" in fig.layout.title.text
+    assert "illustrative" in alt_text(fig)
