@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -40,6 +41,11 @@ def test_start_serves_lab_on_the_start_notebook_and_the_book(started, guarded_pa
 
     with urllib.request.urlopen(f"http://127.0.0.1:{book_port}/book/index.html") as response:
         assert b"Immunotherapy: an interactive course" in response.read()
+
+    # The formgrader is served by the same JupyterLab, for the course in quizzes/.
+    api = f"http://127.0.0.1:{lab_port}/formgrader/api/assignments?token=t0ken"
+    with urllib.request.urlopen(api) as response:
+        assert isinstance(json.loads(response.read()), list)
 
     guard = guarded_page()
     guard.page.goto(

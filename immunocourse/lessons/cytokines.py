@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from immunocourse import figures_lessons_a, tumour_model
+from immunocourse import lesson_figures, tumour_model
 
 DAYS = 365.0
 BOOSTS = (1.0, 1.5, 2.0, 3.0, 6.0)  # supply multipliers the page's figure compares
@@ -53,7 +53,7 @@ def start_cells() -> float:
 
 
 def boost_figure(boosts: tuple[float, ...] = BOOSTS) -> go.Figure:
-    return figures_lessons_a.supply_boost_time_courses([run(b) for b in boosts], boosts,
+    return lesson_figures.supply_boost_time_courses([run(b) for b in boosts], boosts,
                                                        THRESHOLD_CELLS)
 
 

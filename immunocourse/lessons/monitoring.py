@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from immunocourse import figures_lessons_a
+from immunocourse import lesson_figures
 from immunocourse.response import percent_change
 
 # Cited intervals, in weeks, with their sources.
@@ -60,7 +60,7 @@ def confirmation_window(iupd_week: int) -> tuple[int, int]:
 
 
 def timeline_figure(schedule: Schedule = ILLUSTRATIVE) -> go.Figure:
-    return figures_lessons_a.monitoring_timeline(schedule.events(), schedule.weeks)
+    return lesson_figures.monitoring_timeline(schedule.events(), schedule.weeks)
 
 
 # A worked example for the page and quiz: sums of target-lesion diameters (made-up numbers).

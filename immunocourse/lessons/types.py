@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from immunocourse import figures_lessons_a
+from immunocourse import lesson_figures
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def first_year(therapy_class: str | None = None, target: str | None = None) -> i
 
 def timeline_figure() -> go.Figure:
     """The page's timeline of first approvals, drawn from ``DRUGS``."""
-    return figures_lessons_a.approval_timeline(DRUGS, CLASSES)
+    return lesson_figures.approval_timeline(DRUGS, CLASSES)
 
 
 # Quiz keys (quizzes/banks/immunotherapy-types.yml, answer_from)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from immunocourse import figures_lessons_a
+from immunocourse import lesson_figures
 from immunocourse.response import percent_change
 
 # Week of scan -> sum of target-lesion diameters in mm (illustrative, not real data).
@@ -24,7 +24,7 @@ def changes_from_baseline() -> dict[int, float]:
 
 
 def scan_figure() -> go.Figure:
-    return figures_lessons_a.illustrative_scan_sums(EXAMPLE_SUMS_MM, changes_from_baseline())
+    return lesson_figures.illustrative_scan_sums(EXAMPLE_SUMS_MM, changes_from_baseline())
 
 
 # Quiz keys (quizzes/banks/welcome.yml, answer_from)

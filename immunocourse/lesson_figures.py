@@ -1,4 +1,5 @@
-"""Figures for lessons-a (welcome, cytokines, types of immunotherapy, monitoring).
+"""Figures drawn for single lessons: approval timeline, monitoring timeline, immune-boost
+time courses and the welcome lesson's illustrative scan sums.
 
 Each function returns a plotly ``go.Figure`` with its text alternative in
 ``fig.layout.meta["alt"]``, axis titles with units, hover text, and the Okabe-Ito palette with
