@@ -28,7 +28,8 @@ book: setup
 
 ## start: build the book, then serve JupyterLab and the book on 127.0.0.1
 start: book
-	$(BIN)/python -m immunocourse.start --port $(PORT) --book-port $(BOOK_PORT)
+	$(BIN)/python -m immunocourse.start --port $(PORT) --book-port $(BOOK_PORT) \
+		$(if $(NO_BROWSER),--no-browser)
 
 ## test: strict book build, lint, then the whole pytest suite
 test: book lint

@@ -33,12 +33,16 @@ def serve_book(html_dir: Path, port: int) -> http.server.ThreadingHTTPServer:
     return server
 
 
-def lab_command(port: int, token: str) -> list[str]:
+def lab_command(port: int, token: str, open_browser: bool = True) -> list[str]:
     jupyter = Path(sys.executable).parent / "jupyter"
-    cmd = [str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+    cmd = [str(jupyter), "lab", "--ip=127.0.0.1", f"--port={port}",
            "--port-retries=0", f"--IdentityProvider.token={token}",
            f"--ServerApp.root_dir={ROOT}", "--LabApp.news_url=",
+           # Lab's front page is the start notebook, in the browser it opens and at /.
+           f"--LabApp.default_url=/lab/tree/{START_NOTEBOOK}",
            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if not open_browser:
+        cmd.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # these course machines run as root
     return cmd
@@ -49,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8888, help="JupyterLab port")
     parser.add_argument("--book-port", type=int, default=8000, help="book port")
     parser.add_argument("--token", default=None, help="JupyterLab token (default: random)")
+    parser.add_argument("--no-browser", action="store_true", help="don't open a web browser")
     args = parser.parse_args(argv)
 
     html_dir = ROOT / "_build" / "html"
@@ -72,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             p for p in (str(ROOT / "quizzes"), os.environ.get("JUPYTER_CONFIG_PATH")) if p
         ),
     }
-    lab = subprocess.Popen(lab_command(args.port, token), cwd=ROOT, env=env)
+    lab = subprocess.Popen(lab_command(args.port, token, not args.no_browser), cwd=ROOT, env=env)
     print(
         "\n  Course notebooks (JupyterLab):\n"
         f"    http://127.0.0.1:{args.port}/lab/tree/{START_NOTEBOOK}?token={token}\n"

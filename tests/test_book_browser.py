@@ -52,3 +52,26 @@ def test_lesson_figure_draws_with_network_blocked(guarded_page, book_url: str):
     figure.locator("svg.main-svg").first.wait_for(state="attached", timeout=15_000)
     assert figure.bounding_box()["height"] > 200
     assert guard.external == []
+
+
+def test_lesson_quiz_answers_by_keyboard_in_the_built_book(guarded_page, book_url: str):
+    """A reader answers lesson 2's first question with the keyboard and reads the verdict."""
+    from immunocourse.quiz import load_bank
+    from immunocourse.quiz.bank import BANKS_DIR
+
+    question = load_bank(BANKS_DIR / "immune-system.yml").questions[0]
+    assert question.type == "single"
+    guard = guarded_page()
+    page = guard.page
+    page.goto(f"{book_url}/book/02-immune-system.html", wait_until="networkidle")
+    fieldset = page.locator(f"fieldset[data-question-id='{question.id}']")
+    fieldset.locator("input[type=radio]").first.focus()
+    page.keyboard.press("Space")  # selects the first option
+    for _ in range(question.options.index(question.answer)):
+        page.keyboard.press("ArrowDown")  # arrow keys move the choice within the group
+    page.keyboard.press("Tab")  # on to the Check button
+    page.keyboard.press("Enter")
+    feedback = fieldset.locator("[role=status]")
+    assert "Correct" in feedback.inner_text()
+    assert fieldset.locator(".quiz-explanation").is_visible()
+    assert guard.console_errors == [] and guard.external == []

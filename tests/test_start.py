@@ -20,7 +20,7 @@ def started(built_book: Path, tmp_path: Path):
     log = open(tmp_path / "start.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, "-m", "immunocourse.start", "--port", str(lab_port),
-         "--book-port", str(book_port), "--token", "t0ken"],
+         "--book-port", str(book_port), "--token", "t0ken", "--no-browser"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     try:
@@ -48,9 +48,8 @@ def test_start_serves_lab_on_the_start_notebook_and_the_book(started, guarded_pa
         assert isinstance(json.loads(response.read()), list)
 
     guard = guarded_page()
-    guard.page.goto(
-        f"http://127.0.0.1:{lab_port}/lab/tree/notebooks/00-start-here.ipynb?token=t0ken"
-    )
+    # Lab's front page is the start notebook.
+    guard.page.goto(f"http://127.0.0.1:{lab_port}/?token=t0ken")
     # The notebook is open when its first heading is rendered in a notebook panel.
     heading = guard.page.locator(".jp-NotebookPanel .jp-RenderedMarkdown h1", has_text="Start here")
     heading.first.wait_for(timeout=60_000)
