@@ -25,13 +25,14 @@ CONFIG = {"displaylogo": False, "responsive": True}
 
 
 def alt_text(fig: go.Figure) -> str:
-    """The figure's text alternative: ``layout.meta["alt"]``, else its title."""
+    """The figure's text alternative (``fig.layout.meta["alt"]``); raises if it has none.
+
+    A title is no substitute: alt text says what the figure shows, not what it is called.
+    """
     meta = fig.layout.meta
     if isinstance(meta, dict) and meta.get("alt"):
         return str(meta["alt"])
-    if fig.layout.title and fig.layout.title.text:
-        return f"Figure: {fig.layout.title.text}"
-    raise ValueError("figure has no alt text: set fig.layout.meta = {'alt': '...'}")
+    raise ValueError("figure has no text alternative: set fig.layout.meta = {'alt': '...'}")
 
 
 class PlotlyFigure:

@@ -14,9 +14,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from immunocourse import evidence
+from immunocourse.figures import finish
 from immunocourse.palette import GREY, OKABE_ITO
-
-_TEMPLATE = "simple_white"
 
 # CheckMate 067 arms: colour and bar pattern, so the arms differ without colour too.
 ARM_STYLE: dict[str, tuple[str, str]] = {
@@ -26,12 +25,6 @@ ARM_STYLE: dict[str, tuple[str, str]] = {
 }
 IMMUNO_STYLE = (OKABE_ITO["blue"], "")
 COMPARATOR_STYLE = (OKABE_ITO["orange"], "/")
-
-
-def _finish(fig: go.Figure, title: str, alt: str, **layout) -> go.Figure:
-    fig.update_layout(template=_TEMPLATE, title={"text": title}, meta={"alt": alt},
-                      hoverlabel={"namelength": -1}, **layout)
-    return fig
 
 
 # Short axis labels; the full names are in the hover text and the alt text.
@@ -87,7 +80,7 @@ def response_rate_bars(
                                f"({r.source})" for r in rates)
            + ". Trials differ in population and line of treatment, so bars from different "
            "trials are not directly comparable.")
-    return _finish(fig, "Published objective response rates by cancer type", alt,
+    return finish(fig, "Published objective response rates by cancer type", alt,
                    height=140 + 38 * len(rates), barmode="overlay",
                    margin={"l": 20, "r": 30},
                    legend={"orientation": "h", "y": -0.12, "title": {"text": ""}})
@@ -126,7 +119,7 @@ def adverse_event_bars(
     alt = ("Grouped bar chart of treatment-related adverse events in the CheckMate 067 "
            "melanoma trial, percent of patients, any grade in the left panel and grade 3 or "
            "higher in the right, by arm. " + "; ".join(parts) + ".")
-    return _finish(fig, "Side effects in CheckMate 067 by treatment arm", alt,
+    return finish(fig, "Side effects in CheckMate 067 by treatment arm", alt,
                    barmode="group", height=520, bargap=0.25,
                    legend={"orientation": "h", "y": -0.15, "title": {"text": "Arm"}})
 
@@ -163,4 +156,4 @@ def onset_timeline(
                                       for w in windows)
            + f" ({windows[0].source}). A grey band from {lo:g} to {hi:g} weeks shows the "
            "range of pooled median onset times across checkpoint-inhibitor trials.")
-    return _finish(fig, "When side effects typically start (ipilimumab)", alt, height=360)
+    return finish(fig, "When side effects typically start (ipilimumab)", alt, height=360)

@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from immunocourse import palette
+from immunocourse.display import alt_text as alt_text  # re-exported: figures.alt_text(fig)
 from immunocourse.simulate import WEEKS_PER_MONTH, KaplanMeier, VirtualPatient
 from immunocourse.tumour_model import (
     KuznetsovParams,
@@ -34,21 +35,16 @@ _TEMPLATE = "simple_white"
 _BAR_PATTERN = {"CR": "", "PR": "/", "SD": ".", "PD": "x", "NE": "-", "UPD": "\\", "CPD": "x"}
 
 
-def alt_text(fig: go.Figure) -> str:
-    """The figure's text alternative (``fig.layout.meta["alt"]``); raises if it has none."""
-    meta = fig.layout.meta
-    if isinstance(meta, dict) and meta.get("alt"):
-        return str(meta["alt"])
-    raise ValueError("figure has no text alternative in fig.layout.meta['alt']")
-
-
-def _finish(fig: go.Figure, title: str, alt: str, **layout) -> go.Figure:
+def finish(fig: go.Figure, title: str, alt: str, **layout) -> go.Figure:
+    """The course's common figure layout: template, title, text alternative, full hover
+    names; ``legend_title`` sets the legend's title unless ``legend`` gives one."""
+    legend = {"title": {"text": layout.pop("legend_title", "")}, **layout.pop("legend", {})}
     fig.update_layout(
         template=_TEMPLATE,
         title={"text": title},
         meta={"alt": alt},
         hoverlabel={"namelength": -1},
-        legend={"title": {"text": layout.pop("legend_title", "")}},
+        legend=legend,
         **layout,
     )
     return fig
@@ -150,7 +146,7 @@ def spider_plot(
         )
     _reference_lines(fig)
     crit = _criteria_name(results)
-    return _finish(
+    return finish(
         fig, f"Simulated cohort: change in tumour size over time ({crit})",
         spider_alt(patients, results),
         xaxis_title="Weeks since start of treatment",
@@ -208,7 +204,7 @@ def waterfall_plot(
         f"hatched by {crit} best overall response: "
         f"{_count_phrase([r['best_overall_response'] for r in results], _order(results))}."
     )
-    return _finish(
+    return finish(
         fig, f"Simulated cohort: best change in tumour size ({crit})", alt,
         xaxis_title="Simulated patients, sorted by best change",
         yaxis_title="Best change in sum of target diameters (%)",
@@ -287,7 +283,7 @@ def swimmer_plot(
         f"show the first response ({n_resp} patients), first and confirmed progression, and "
         f"death ({n_dead} patients)."
     )
-    return _finish(
+    return finish(
         fig, "Simulated patients: time on study and response events", alt,
         xaxis_title="Weeks since start of treatment", yaxis_title="Simulated patient",
         yaxis={"autorange": "reversed", "type": "category"}, barmode="overlay",
@@ -366,7 +362,7 @@ def kaplan_meier_plot(
     fig.update_xaxes(title_text="Months since start of treatment", row=2, col=1,
                      tickvals=list(at_risk_months), showline=False, ticks="")
     fig.update_xaxes(tickvals=list(at_risk_months), showticklabels=True, row=1, col=1)
-    return _finish(fig, f"{prefix} by treatment arm (Kaplan-Meier)", alt,
+    return finish(fig, f"{prefix} by treatment arm (Kaplan-Meier)", alt,
                    legend_title="Arm", height=520)
 
 
@@ -435,7 +431,7 @@ def patient_trajectory(
         f"lesions and their sum in millimetres at each scan. Baseline sum {sums[0]} mm; "
         f"{steps}.{verdict}"
     )
-    return _finish(fig, title, alt, xaxis_title="Weeks since start of treatment",
+    return finish(fig, title, alt, xaxis_title="Weeks since start of treatment",
                    yaxis_title="Diameter (mm)", legend_title="Lesion",
                    yaxis_rangemode="tozero")
 
@@ -497,7 +493,7 @@ def kuznetsov_time_course(
     alt = time_course_alt(traj, diameter, infiltration, baseline_mm)
     title = ("Simulated tumour-immune dynamics (Kuznetsov 1994) and apparent lesion size "
              "(course illustration, not a published model)")
-    return _finish(fig, title, alt,
+    return finish(fig, title, alt,
                    height=620, legend_title="")
 
 
@@ -571,7 +567,7 @@ def kuznetsov_phase_portrait(
         f"cells on the horizontal axis against effector cells on the vertical axis, both on "
         f"log scales. Equilibria: {eq_txt}. Trajectories: {ends}."
     )
-    return _finish(
+    return finish(
         fig, "Simulated Kuznetsov et al. (1994) model: phase portrait", alt,
         xaxis={"type": "log", "title": {"text": "Tumour cells T (cells, log scale)"},
                "exponentformat": "power"},
