@@ -16,8 +16,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from immunocourse import palette
+from immunocourse.figures import finish
 
-_TEMPLATE = "simple_white"
 # Colour and marker pairs, in order; a category's pair is fixed by its position in its list.
 _STYLES = (
     (palette.OKABE_ITO["blue"], "circle"),
@@ -77,20 +77,18 @@ def approval_timeline(drugs: Sequence[Any], classes: Sequence[str]) -> go.Figure
         f"marker per drug ({len(dated)} drugs). Earliest approval in each class: {firsts}. "
         f"Not shown, year not confirmed: {', '.join(undated)}."
     )
-    fig.update_layout(
-        template="simple_white",
-        title={"text": "First FDA approvals of immunotherapy drugs for cancer, by class"},
-        meta={"alt": alt},
+    return finish(
+        fig,
+        "First FDA approvals of immunotherapy drugs for cancer, by class",
+        alt,
         xaxis={"title": {"text": "Year of first FDA approval (calendar year)"}, "dtick": 5,
                "showgrid": True},
         yaxis={"title": {"text": "Class of immunotherapy"},
                "tickvals": list(range(len(classes))), "ticktext": list(reversed(classes)),
                "range": [-0.6, len(classes) - 0.3]},
         legend={"title": {"text": "Class"}, "orientation": "h", "y": -0.25},
-        hoverlabel={"namelength": -1},
         height=560,
     )
-    return fig
 
 
 def monitoring_timeline(events: dict[str, list[int]], weeks: int) -> go.Figure:
@@ -111,21 +109,19 @@ def monitoring_timeline(events: dict[str, list[int]], weeks: int) -> go.Figure:
         f"Illustrative monitoring schedule over {weeks} weeks of treatment (a course "
         f"illustration, not a real protocol), one row per kind of event. {counts}."
     )
-    fig.update_layout(
-        template=_TEMPLATE,
-        title={"text": "Illustrative monitoring schedule (course illustration, not a real "
-                       "protocol)"},
-        meta={"alt": alt},
+    return finish(
+        fig,
+        "Illustrative monitoring schedule (course illustration, not a real "
+                       "protocol)",
+        alt,
         xaxis={"title": {"text": "Weeks since the first infusion"}, "dtick": 3,
                "range": [-1, weeks + 1], "showgrid": True},
         yaxis={"title": {"text": ""}, "tickvals": list(range(len(names))),
                "ticktext": list(reversed(names)), "range": [-0.6, len(names) - 0.4]},
         legend={"orientation": "h", "y": -0.3},
-        hoverlabel={"namelength": -1},
         height=420,
         margin={"l": 260},
     )
-    return fig
 
 
 def supply_boost_time_courses(trajectories: Sequence[Any], boosts: Sequence[float],
@@ -167,18 +163,16 @@ def supply_boost_time_courses(trajectories: Sequence[Any], boosts: Sequence[floa
         f"multiplied by different amounts from day 0: {ends}. A dotted line marks "
         f"{threshold:.0e} cells."
     )
-    fig.update_layout(
-        template=_TEMPLATE,
-        title={"text": "Simulated: boosting the supply of killer cells (Kuznetsov 1994 model)"},
-        meta={"alt": alt},
+    return finish(
+        fig,
+        "Simulated: boosting the supply of killer cells (Kuznetsov 1994 model)",
+        alt,
         xaxis={"title": {"text": "Days since treatment started"}},
         yaxis={"title": {"text": "Tumour cells (log scale)"}, "type": "log",
                "exponentformat": "power", "range": [0, 9]},
         legend={"title": {"text": "Effector supply"}},
-        hoverlabel={"namelength": -1},
         height=480,
     )
-    return fig
 
 
 def illustrative_scan_sums(sums_mm: dict[int, float], changes: dict[int, float]) -> go.Figure:
@@ -204,15 +198,13 @@ def illustrative_scan_sums(sums_mm: dict[int, float], changes: dict[int, float])
         f"{len(weeks)} scans. Baseline at week {weeks[0]}: {sums_mm[weeks[0]]:.0f} mm; "
         f"{story}. The sum rises at the first follow-up scan and then falls below baseline."
     )
-    fig.update_layout(
-        template=_TEMPLATE,
-        title={"text": "Illustrative scans: worse before better (made-up numbers)"},
-        meta={"alt": alt},
+    return finish(
+        fig,
+        "Illustrative scans: worse before better (made-up numbers)",
+        alt,
         xaxis={"title": {"text": "Weeks since treatment started"}, "tickvals": weeks},
         yaxis={"title": {"text": "Sum of tumour diameters (mm)"},
                "range": [0, 1.25 * max(totals)]},  # headroom for the % labels
         showlegend=False,
-        hoverlabel={"namelength": -1},
         height=400,
     )
-    return fig
