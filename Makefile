@@ -11,7 +11,7 @@ JOBS ?= auto
 export PATH := $(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: setup book start test lint bench grade-demo clean
+.PHONY: setup book start test lint bench grade-demo clean axe
 
 ## setup: create .venv and install requirements.txt (again only when the file changed)
 setup:
@@ -31,8 +31,15 @@ start: book
 	$(BIN)/python -m immunocourse.start --port $(PORT) --book-port $(BOOK_PORT) \
 		$(if $(NO_BROWSER),--no-browser)
 
+## axe: the axe-core accessibility checker browser tests inject (pinned in package-lock.json)
+AXE := node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 ## test: strict book build, lint, then the whole pytest suite
-test: book lint
+test: book lint axe
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: setup
@@ -42,7 +49,7 @@ lint: setup
 bench: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
-## grade-demo: grade three simulated students in a temporary copy of quizzes/, print the table
+## grade-demo: grade three simulated students in _build/grade-demo/, print grades and feedback paths
 grade-demo: setup
 	$(BIN)/python scripts/grade_demo.py
 

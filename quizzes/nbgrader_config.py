@@ -52,3 +52,10 @@ if (REPO / "immunocourse" / "__init__.py").is_file():
     os.environ["PYTHONPATH"] = os.pathsep.join(
         [str(REPO)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     )
+
+# --- Feedback a student can read (issue 12) -------------------------------------------
+# `nbgrader generate_feedback` (and the formgrader's Generate Feedback, which runs the same
+# converter) renders quiz notebooks with the course's page: one block per question, no
+# code, offline. Scores still come from the gradebook; other notebooks get nbgrader's page.
+c.GenerateFeedback.exporter_class = "immunocourse.quiz.feedback.FeedbackExporter"
+# --- end issue 12 -----------------------------------------------------------------------

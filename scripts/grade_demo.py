@@ -1,17 +1,18 @@
-"""The whole grading round trip on three simulated students, in a temporary course folder.
+"""The whole grading round trip on three simulated students, in _build/grade-demo/.
 
     .venv/bin/python scripts/grade_demo.py        (make grade-demo)
 
 Builds the source notebooks from quizzes/banks, runs nbgrader generate_assignment, lets
 three students answer through the quiz widgets in a real kernel, then autogrades,
-generates feedback and exports grades.csv, and prints the grade table. The real
-quizzes/ folder is never touched.
+generates feedback and exports grades.csv, and prints the grade table and the feedback
+pages to open. The course folder is kept (and replaced by the next run) under
+_build/grade-demo/quizzes; the real quizzes/ folder is never touched.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from immunocourse.quiz.course import (  # noqa: E402
 )
 
 QUIZ = "immune-system"
+DEMO_DIR = Path(__file__).resolve().parents[1] / "_build" / "grade-demo"
 
 
 def student_answers() -> dict[str, dict]:
@@ -46,33 +48,37 @@ def student_answers() -> dict[str, dict]:
 
 def main() -> int:
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="immunocourse-grade-demo-") as tmp:
-        course = new_course(Path(tmp) / "quizzes", quiz_ids=[QUIZ])
-        print(f"course folder: {course} (temporary)")
-        run_nbgrader(course, "generate_assignment", QUIZ)
-        for student, answers in student_answers().items():
-            simulate_student(course, QUIZ, student, answers)
-            print(f"{student}: answered {len(answers)} of 10 questions through the widgets")
-        result = autograde(course, QUIZ)
-        if result.failed:
-            print(f"could not autograde: {', '.join(result.failed)}", file=sys.stderr)
-            return 1
-        run_nbgrader(course, "generate_feedback", QUIZ)
-        rows = export_grades(course)
-        per_question = question_scores(course, QUIZ)
-        ids = [q.id for q in load_bank(course / "banks" / f"{QUIZ}.yml").questions]
-        print()
-        print("question".ljust(30) + "".join(f"{s:>8}" for s in per_question))
-        for qid in ids:
-            cells = "".join(f"{per_question[s][f'test-{qid}']:>8.3g}" for s in per_question)
-            print(qid[:29].ljust(30) + cells)
-        print()
-        print(f"{'student':<10}{'score':>8}{'max':>8}")
-        for row in rows:
-            print(f"{row['student_id']:<10}{float(row['score']):>8.4g}"
-                  f"{float(row['max_score']):>8.4g}")
-        feedback = sorted(p.relative_to(course) for p in course.glob("feedback/*/*/*.html"))
-        print(f"\nfeedback: {', '.join(map(str, feedback))}")
+    shutil.rmtree(DEMO_DIR, ignore_errors=True)  # the previous run's class
+    course = new_course(DEMO_DIR / "quizzes", quiz_ids=[QUIZ])
+    print(f"course folder: {course}")
+    run_nbgrader(course, "generate_assignment", QUIZ)
+    count = len(load_bank(course / "banks" / f"{QUIZ}.yml").questions)
+    for student, answers in student_answers().items():
+        simulate_student(course, QUIZ, student, answers)
+        print(f"{student}: answered {len(answers)} of {count} questions through the widgets")
+    result = autograde(course, QUIZ)
+    if result.failed:
+        print(f"could not autograde: {', '.join(result.failed)}", file=sys.stderr)
+        return 1
+    run_nbgrader(course, "generate_feedback", QUIZ)
+    rows = export_grades(course)
+    per_question = question_scores(course, QUIZ)
+    ids = [q.id for q in load_bank(course / "banks" / f"{QUIZ}.yml").questions]
+    print()
+    print("question".ljust(30) + "".join(f"{s:>8}" for s in per_question))
+    for qid in ids:
+        cells = "".join(f"{per_question[s][f'test-{qid}']:>8.3g}" for s in per_question)
+        print(qid[:29].ljust(30) + cells)
+    print()
+    print(f"{'student':<10}{'score':>8}{'max':>8}")
+    for row in rows:
+        print(f"{row['student_id']:<10}{float(row['score']):>8.4g}"
+              f"{float(row['max_score']):>8.4g}")
+    print(f"\ngrades: {course / 'grades.csv'}")
+    print("feedback pages (open in a browser):")
+    for page in sorted(course.glob("feedback/*/*/*.html")):
+        if page.is_file():  # print only what is there to open
+            print(f"  {page}")
     print(f"round trip took {time.perf_counter() - start:.0f} s")
     return 0
 

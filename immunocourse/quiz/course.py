@@ -142,7 +142,8 @@ def repair_unreadable(course: Path, quiz_id: str) -> list[str]:
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(
             f"**Your notebook file could not be read** ({reason}). It is kept unchanged as "
             f"`{kept.name}`; your answers were graded from `answers.json`, which is where "
-            "the quiz saves them."
+            "the quiz saves them.",
+            metadata={"immunocourse": {"note": "notebook-unreadable"}},  # shown as a note
         ))
         nbformat.write(nb, path)
         notes.append(f"{student}: {quiz_id}.ipynb could not be read, kept as {kept.name}; "
