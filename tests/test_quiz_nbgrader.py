@@ -315,6 +315,22 @@ def test_notes_stand_at_the_top_only_when_something_went_wrong(course: Path):
             assert notes.find_next("nav", class_="summary") is not None
 
 
+def test_formgrader_generate_feedback_makes_the_same_page(course: Path, tmp_path: Path):
+    """The formgrader's Generate Feedback button calls NbGraderAPI, which forces nbgrader's
+    own template name: the course's page must still be the one written."""
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config.loader import PyFileConfigLoader
+
+    copy = shutil.copytree(course, tmp_path / "quizzes")
+    (copy / "feedback").rename(copy / "feedback-cli")
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(copy)).load_config()
+    result = NbGraderAPI(config=config).generate_feedback(QUIZ, "bob")
+    assert result["success"], result.get("error")
+    page = (copy / "feedback" / "bob" / QUIZ / f"{QUIZ}.html").read_text(encoding="utf-8")
+    assert page == (copy / "feedback-cli" / "bob" / QUIZ / f"{QUIZ}.html").read_text(
+        encoding="utf-8")
+
+
 @pytest.mark.browser
 def test_feedback_page_passes_axe_on_a_phone_and_prints(course: Path, guarded_page, serve_dir):
     from axe import run_axe
