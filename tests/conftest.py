@@ -202,16 +202,20 @@ def toc_pages() -> list[str]:
 
 @pytest.fixture(scope="session")
 def built_book() -> Path:
-    """The strictly built book in _build/html (`make test` builds it before pytest runs)."""
+    """The strictly built book in _build/html, rebuilt first if its sources changed since.
+
+    `make test` builds it just before pytest runs; a plain `pytest` after an edit would
+    otherwise test yesterday's pages.
+    """
     import fcntl
+
+    from immunocourse.book import build, is_current
 
     html = ROOT / "_build" / "html"
     (ROOT / "_build").mkdir(exist_ok=True)
     with open(ROOT / "_build" / ".pytest-build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # xdist workers: one builds, the others wait
-        missing = [p for p in toc_pages() if not (html / p).exists()]
-        if missing:
-            from immunocourse.book import build
-
+        if not is_current(html):
             assert build() == 0, "strict book build failed (run `make book` to see why)"
+        assert is_current(html), "the book's sources changed while it was being built"
     return html

@@ -784,3 +784,14 @@ def test_a_nontarget_state_is_refused_without_baseline_nontarget_disease(state: 
         classify(doc)
     assert str(info.value).startswith("followups[0].nontarget: ")
     assert "baseline.nontargets is false" in str(info.value)
+
+
+@pytest.mark.parametrize("key", ["\n", "a\nb", "", " T1", "\x1b[31m"])
+def test_a_key_that_would_break_the_line_is_quoted_in_the_message(key: str) -> None:
+    # found by mutation testing: hypothesis drew the key "\n" and the message had 2 lines
+    doc = _valid()
+    doc["baseline"][key] = 1
+    with pytest.raises(ResponseInputError) as info:
+        classify(doc)
+    assert str(info.value).startswith(f"baseline.{key!r}: unknown key")
+    assert str(info.value).isprintable()
