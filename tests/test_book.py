@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, toc_pages
 
 from immunocourse import DISCLAIMER
-from immunocourse.book import build
+from immunocourse.book import build, build_command
 
 PAGE_HEADER = """---
 jupytext:
@@ -36,16 +37,27 @@ def make_book(tmp_path: Path, page: str) -> Path:
     return book
 
 
+def failed_build(book: Path) -> str:
+    """Build strictly; the build must fail, and its log is returned to say why it did."""
+    proc = subprocess.run(build_command(book), cwd=book, capture_output=True, text=True)
+    assert proc.returncode != 0, "the strict build passed"
+    return proc.stdout + proc.stderr
+
+
 @pytest.mark.slow
 def test_strict_build_fails_when_a_cell_raises(tmp_path: Path) -> None:
     book = make_book(tmp_path, "# Broken\n\n```{code-cell} ipython3\n1 / 0\n```\n")
-    assert build(book) != 0
+    log = failed_build(book)
+    assert "Executing notebook failed" in log and "book/index.err.log" in log
+    report = book / "_build" / "html" / "reports" / "book" / "index.err.log"
+    assert "ZeroDivisionError" in report.read_text()
 
 
 @pytest.mark.slow
 def test_strict_build_fails_on_a_broken_reference(tmp_path: Path) -> None:
     book = make_book(tmp_path, "# Broken\n\nSee {ref}`no-such-label` and {cite:p}`nobody1900`.\n")
-    assert build(book) != 0
+    log = failed_build(book)
+    assert "no-such-label" in log and "nobody1900" in log
 
 
 @pytest.mark.slow
@@ -54,7 +66,8 @@ def test_strict_build_fails_on_a_figure_shown_without_its_offline_twin(tmp_path:
         "# Bare figure\n\n```{code-cell} ipython3\nimport plotly.graph_objects as go\n"
         "go.Figure(go.Bar(x=[1], y=[2]))\n```\n"
     )
-    assert build(make_book(tmp_path, page)) != 0
+    log = failed_build(make_book(tmp_path, page))
+    assert "plotly figure without an offline HTML twin" in log
 
 
 @pytest.mark.slow
