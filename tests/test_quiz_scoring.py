@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -38,6 +39,16 @@ def test_truefalse_all_or_nothing():
 ])
 def test_numeric_tolerance_is_absolute_and_inclusive(given, points):
     assert score(NUM, given).points == points
+
+
+@pytest.mark.parametrize(("answer", "tolerance", "given"), [
+    (3.0, 0.1, 2.9), (3.0, 0.1, 3.1), (7.7, 0.1, 7.6), (7.7, 0.1, 7.8), (-7.2, 0.05, -7.25),
+])
+def test_numeric_tolerance_ends_are_decimal_not_binary(answer, tolerance, given):
+    # abs(2.9 - 3.0) is 0.10000000000000009 in binary floating point
+    assert score(q("numeric", answer, tolerance=tolerance), given).correct
+    outside = given + (0.001 if given > answer else -0.001)
+    assert not score(q("numeric", answer, tolerance=tolerance), outside).correct
 
 
 def test_numeric_without_tolerance_is_exact():
@@ -112,4 +123,5 @@ def test_multiple_matches_the_formula(case):
        st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6))
 def test_numeric_matches_the_rule(answer, tolerance, given_value):
     result = score(q("numeric", answer, tolerance=tolerance), given_value)
-    assert result.points == (1.0 if abs(given_value - answer) <= tolerance else 0.0)
+    exact = abs(Decimal(repr(given_value)) - Decimal(repr(answer))) <= Decimal(repr(tolerance))
+    assert result.points == (1.0 if exact else 0.0)

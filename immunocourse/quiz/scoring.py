@@ -1,7 +1,8 @@
 """Scoring: the one function every rendering and the autograder use.
 
 * single, truefalse: all or nothing;
-* numeric: full points when ``|given - answer| <= tolerance``;
+* numeric: full points when ``|given - answer| <= tolerance`` (as decimals: 2.9 is within
+  3.0 ± 0.1);
 * multiple: ``points * max(0, (right picked - wrong picked) / number of right options)``.
 
 An answer of the wrong type, or naming something that is not an option, scores 0 and the
@@ -11,6 +12,7 @@ reason says why, so the student's feedback explains the zero.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from immunocourse.quiz.model import Question, is_number
@@ -22,6 +24,19 @@ class Score:
     max_points: float
     correct: bool
     reason: str
+
+
+def within_tolerance(given: float, answer: float, tolerance: float) -> bool:
+    """``|given - answer| <= tolerance`` on the decimals as written, not their binary floats.
+
+    In floating point ``abs(2.9 - 3.0)`` is 0.10000000000000009, so ``3.0 ± 0.1`` would reject
+    2.9; each number's shortest repr is the decimal the student or the bank wrote (Canvas
+    compares with BigDecimal for the same reason; Moodle widens its interval by an epsilon).
+    """
+    def dec(x: float) -> Decimal:
+        return Decimal(repr(float(x)))
+
+    return abs(dec(given) - dec(answer)) <= dec(tolerance)
 
 
 def score(question: Question, given: Any) -> Score:
@@ -51,7 +66,7 @@ def score(question: Question, given: Any) -> Score:
     if kind == "numeric":
         if not is_number(given):
             return zero(f"expected a number, got {type(given).__name__}")
-        if abs(float(given) - float(question.answer)) <= question.tolerance:
+        if within_tolerance(given, question.answer, question.tolerance):
             return Score(full, full, True, "correct")
         return zero(f"incorrect (accepted: {question.answer} ± {question.tolerance:g})"
                     if question.tolerance else "incorrect")
