@@ -24,6 +24,7 @@ from lxml import etree
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from immunocourse.quiz import lms
 from immunocourse.quiz.bank import BANKS_DIR, Bank, iter_banks, load_bank
 from immunocourse.quiz.cli import main as quiz_main
 from immunocourse.quiz.model import Question
@@ -248,10 +249,13 @@ def read_qti(path: Path) -> tuple[etree._Element, list[dict]]:
 
 @pytest.fixture(scope="module")
 def course_exports(tmp_path_factory) -> tuple[Path, dict[str, Bank]]:
+    # Loading every bank runs its answer_from functions: load once, write both formats
+    # (the command itself is run by the tests further down).
     out = tmp_path_factory.mktemp("lms")
-    assert quiz_main(["export", "--format", "moodle", "--out", str(out)]) == 0
-    assert quiz_main(["export", "--format", "qti", "--out", str(out)]) == 0
-    return out, {b.id: b for b in iter_banks()}
+    banks = iter_banks()
+    lms.write_files({out / f"{b.id}{lms.FORMATS[fmt]}": lms.render(b, fmt)
+                     for b in banks for fmt in lms.FORMATS})
+    return out, {b.id: b for b in banks}
 
 
 @pytest.fixture(scope="module")
@@ -325,13 +329,13 @@ def test_moodle_round_trip_keys_fractions_feedback_and_scores(course_exports, qu
 def test_moodle_scores_multiple_answers_like_the_course_for_1_to_10_right_options():
     """The equality the issue asks for, for every n_right Moodle can hold, not only those
     the banks happen to use: every subset of n_right right and 3 wrong options."""
-    from immunocourse.quiz.lms import moodle_fraction as listed, moodle_percent
-
     for n in range(1, 11):
         options = tuple(f"r{i}" for i in range(n)) + ("w1", "w2", "w3")
         q = Question("q", "multiple", "P", "E", options[:n], options, 0.0, 2.0, None)
         rec = {"type": "multichoice", "single": False, "answers": [
-            (o, match_grade(float(moodle_percent(listed(n), 1 if o in q.answer else -1)) / 100))
+            (o, match_grade(
+                float(lms.moodle_percent(lms.moodle_fraction(n), 1 if o in q.answer else -1))
+                / 100))
             for o in options]}
         moodle_accepts_on_save(rec)
         for k in range(len(options) + 1):
@@ -481,7 +485,7 @@ def test_unknown_quiz_is_one_line_and_writes_nothing(tmp_path: Path, capsys):
 def test_unwritable_output_folder_is_one_line_and_writes_nothing(tmp_path: Path, capsys):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
-    assert quiz_main(["export", "--format", "qti", "--out", str(blocker / "out")]) == 1
+    assert quiz_main(["export", "--format", "qti", "welcome", "--out", str(blocker / "out")]) == 1
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and err[0].startswith(f"quiz export: cannot write to {blocker / 'out'}")
     assert err[0].endswith("; nothing written")
@@ -489,9 +493,10 @@ def test_unwritable_output_folder_is_one_line_and_writes_nothing(tmp_path: Path,
 
 
 def test_a_target_that_is_a_folder_stops_the_export_before_any_file(tmp_path: Path, capsys):
-    """The last quiz's target cannot be replaced: the earlier quizzes are not written either."""
+    """The second quiz's target cannot be replaced: the first is not written either."""
     (tmp_path / "welcome.moodle.xml").mkdir()
-    assert quiz_main(["export", "--format", "moodle", "--out", str(tmp_path)]) == 1
+    assert quiz_main(["export", "--format", "moodle", "immune-system", "welcome",
+                      "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and "welcome.moodle.xml" in err[0], err
     assert files_under(tmp_path) == ["welcome.moodle.xml"]

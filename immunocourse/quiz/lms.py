@@ -56,6 +56,7 @@ file is then written to a temporary name in the output folder and renamed into p
 from __future__ import annotations
 
 import errno
+import functools
 import html
 import io
 import os
@@ -103,8 +104,8 @@ class ExportError(ValueError):
 # -- text -------------------------------------------------------------------------------
 
 
-def markdown_to_html(text: str) -> str:
-    """Markdown as the course renders it, with maths in ``\\(..\\)``/``\\[..\\]`` for MathJax."""
+@functools.cache
+def _markdown() -> Any:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.dollarmath import dollarmath_plugin
 
@@ -113,8 +114,12 @@ def markdown_to_html(text: str) -> str:
             return html.escape(f"\\[{content}\\]", quote=False)
         return html.escape(f"\\({content}\\)", quote=False)
 
-    md = MarkdownIt("commonmark").use(dollarmath_plugin, renderer=math)
-    return md.render(text).strip()
+    return MarkdownIt("commonmark").use(dollarmath_plugin, renderer=math)
+
+
+def markdown_to_html(text: str) -> str:
+    """Markdown as the course renders it, with maths in ``\\(..\\)``/``\\[..\\]`` for MathJax."""
+    return _markdown().render(text).strip()
 
 
 def number_text(value: float) -> str:
