@@ -288,6 +288,9 @@ def responses(q: Question) -> list:
 def check_moodle(path: Path, bank: Bank) -> None:
     category, recs = read_moodle(path)
     assert category.findtext("category/text") == "$course$/top/" + bank.title.replace("/", "//")
+    assert category.findtext("idnumber") == bank.id
+    info = category.findtext("info/text") or ""
+    assert html_visible(info) == (markdown_visible(bank.description) if bank.description else "")
     assert [r["idnumber"] for r in recs] == [q.id for q in bank.questions]
     kinds = {"single": "multichoice", "multiple": "multichoice", "truefalse": "truefalse",
              "numeric": "numerical"}
@@ -417,18 +420,25 @@ def test_qti_package_is_valid_and_carries_keys_points_and_feedback(course_export
     check_qti(out / f"{quiz_id}.qti.zip", banks[quiz_id])
 
 
-def test_canvas_scoring_difference_worked_example_in_the_docs():
-    """The example on the instructors' page: 3 points, 3 right options of 4."""
-    right = {"a", "b", "c"}
+def test_worked_example_table_in_the_instructors_page():
+    """book/instructors.md: a 3-point question with 3 right options out of 4."""
     q = Question("q", "multiple", "P", "E", ("a", "b", "c"), ("a", "b", "c", "d"), 0.0, 3.0,
                  None)
-    two_right_one_wrong, two_right = {"a", "b", "d"}, {"a", "b"}
-    assert score(q, sorted(two_right_one_wrong)).points == 1
-    assert canvas_multiple_answers_score(3, right, two_right_one_wrong) == 1
-    assert canvas_exact_match_score(3, right, two_right_one_wrong) == 0
-    assert score(q, sorted(two_right)).points == 2
-    assert canvas_multiple_answers_score(3, right, two_right) == 2
-    assert canvas_exact_match_score(3, right, two_right) == 0
+    right = set(q.answer)
+    rec = {"type": "multichoice", "single": False, "answers": [
+        (o, match_grade(float(lms.moodle_percent(lms.moodle_fraction(3),
+                                                 1 if o in right else -1)) / 100))
+        for o in q.options]}
+    table = [  # ticked, course = Moodle = Classic Quizzes, New Quizzes Exact match
+        ({"a", "b", "c"}, 3, 3), ({"a", "b"}, 2, 0), ({"a", "b", "d"}, 1, 0), ({"a", "d"}, 0, 0),
+    ]
+    for ticked, same, exact in table:
+        assert score(q, sorted(ticked)).points == pytest.approx(same)
+        assert moodle_fraction(rec, ticked) * 3 == pytest.approx(same, abs=1e-6)
+        assert canvas_multiple_answers_score(3, right, ticked) == pytest.approx(same)
+        assert canvas_exact_match_score(3, right, ticked) == exact
+    page = (ROOT / "book" / "instructors.md").read_text(encoding="utf-8")
+    assert "| 2 right and the wrong one | 3 × (2 − 1)/3 = 1 | 0 |" in page
 
 
 def test_escaping_maths_and_accents_survive_both_formats(escaping_exports):
