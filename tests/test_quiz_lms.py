@@ -471,15 +471,23 @@ def files_under(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
 
 
-def test_cli_exports_named_quizzes_through_the_real_entry_point(tmp_path: Path):
+def test_cli_runs_through_the_real_entry_point(tmp_path: Path):
     proc = subprocess.run(
         [sys.executable, "-m", "immunocourse", "quiz", "export", "--format", "qti",
-         "welcome", "immune-system", "--out", str(tmp_path / "out")],
+         "escaping", "--banks", str(ESCAPING), "--out", str(tmp_path / "out")],
         capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert files_under(tmp_path / "out") == ["immune-system.qti.zip", "welcome.qti.zip"]
-    assert proc.stdout.splitlines() == [f"wrote {tmp_path / 'out' / 'welcome.qti.zip'}",
-                                        f"wrote {tmp_path / 'out' / 'immune-system.qti.zip'}"]
+    assert proc.stdout.splitlines() == [f"wrote {tmp_path / 'out' / 'escaping.qti.zip'}"]
+    assert zipfile.is_zipfile(tmp_path / "out" / "escaping.qti.zip")
+
+
+def test_cli_writes_the_named_quizzes_only_in_the_order_given(tmp_path: Path, capsys):
+    out = tmp_path / "out"
+    assert quiz_main(["export", "--format", "moodle", "welcome", "immune-system", "welcome",
+                      "--out", str(out)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"wrote {out / 'welcome.moodle.xml'}", f"wrote {out / 'immune-system.moodle.xml'}"]
+    assert files_under(out) == ["immune-system.moodle.xml", "welcome.moodle.xml"]
 
 
 def test_unknown_quiz_is_one_line_and_writes_nothing(tmp_path: Path, capsys):
