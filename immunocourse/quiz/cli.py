@@ -33,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="nbgrader course folder (default: quizzes)")
     export = sub.add_parser(
         "export", help="write banks for Moodle (XML) or Canvas (QTI .zip); see quiz/lms.py")
-    export.add_argument("--format", required=True, choices=("moodle", "qti"), dest="fmt")
+    export.add_argument("--format", required=True, choices=("moodle", "qti"), dest="fmt",
+                        help="moodle: <quiz-id>.moodle.xml; qti: <quiz-id>.qti.zip (Canvas)")
     export.add_argument("quiz_ids", nargs="*", metavar="QUIZ",
                         help="quiz ids (default: every bank)")
     export.add_argument("--out", type=Path, required=True, help="output folder")
