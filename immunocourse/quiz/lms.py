@@ -124,7 +124,11 @@ def markdown_to_html(text: str) -> str:
 
 def number_text(value: float) -> str:
     """A number as plain decimal text (no exponent), exactly as Python reads it."""
-    text = format(Decimal(repr(float(value))), "f")
+    return _decimal_text(Decimal(repr(float(value))))
+
+
+def _decimal_text(value: Decimal) -> str:
+    text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
@@ -233,6 +237,7 @@ def moodle_xml(bank: Bank) -> bytes:
 
 
 def qti_ident(bank: Bank) -> str:
+    """The assessment's identifier, also its folder and file name in the zip."""
     return f"immunocourse-{bank.id}"
 
 
@@ -240,7 +245,8 @@ def _q(tag: str) -> str:
     return f"{{{QTI_NS}}}{tag}"
 
 
-def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str):
+def _sub(parent: etree._Element, tag: str, text: str | None = None,
+         **attrs: str) -> etree._Element:
     el = etree.SubElement(parent, _q(tag), **attrs)
     if text is not None:
         el.text = text
@@ -319,13 +325,6 @@ def _qti_item(bank: Bank, q: Question, number: int) -> etree._Element:
     feedback = _sub(item, "itemfeedback", ident="general_fb")
     _mattext(_sub(feedback, "flow_mat"), markdown_to_html(q.explanation), "text/html")
     return item
-
-
-def _decimal_text(value: Decimal) -> str:
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def qti_assessment(bank: Bank) -> bytes:
