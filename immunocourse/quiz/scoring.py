@@ -11,8 +11,8 @@ reason says why, so the student's feedback explains the zero.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from immunocourse.quiz.model import Question, is_number
@@ -26,17 +26,18 @@ class Score:
     reason: str
 
 
+# In binary floating point |2.9 - 3.0| is 0.10000000000000009, so 3.0 ± 0.1 would reject the
+# 2.9 that a student types. Rounding the written decimals to floats and subtracting errs by
+# at most 2.5 units of float epsilon times the largest magnitude involved, so the interval is
+# widened by 4 of them, as Moodle widens its own (qtype_numerical_answer's
+# get_tolerance_interval). quiz.js does the same float operations, so the book agrees.
+TOLERANCE_SLACK = 4 * sys.float_info.epsilon
+
+
 def within_tolerance(given: float, answer: float, tolerance: float) -> bool:
-    """``|given - answer| <= tolerance`` on the decimals as written, not their binary floats.
-
-    In floating point ``abs(2.9 - 3.0)`` is 0.10000000000000009, so ``3.0 ± 0.1`` would reject
-    2.9; each number's shortest repr is the decimal the student or the bank wrote (Canvas
-    compares with BigDecimal for the same reason; Moodle widens its interval by an epsilon).
-    """
-    def dec(x: float) -> Decimal:
-        return Decimal(repr(float(x)))
-
-    return abs(dec(given) - dec(answer)) <= dec(tolerance)
+    """``|given - answer| <= tolerance`` for the decimals as written (2.9 is in 3.0 ± 0.1)."""
+    slack = TOLERANCE_SLACK * max(abs(tolerance), abs(answer), 1.0)
+    return abs(given - answer) <= tolerance + slack
 
 
 def score(question: Question, given: Any) -> Score:
@@ -66,7 +67,7 @@ def score(question: Question, given: Any) -> Score:
     if kind == "numeric":
         if not is_number(given):
             return zero(f"expected a number, got {type(given).__name__}")
-        if within_tolerance(given, question.answer, question.tolerance):
+        if within_tolerance(float(given), float(question.answer), question.tolerance):
             return Score(full, full, True, "correct")
         return zero(f"incorrect (accepted: {question.answer} ± {question.tolerance:g})"
                     if question.tolerance else "incorrect")
