@@ -1,7 +1,9 @@
 """Published numbers the course quotes, each stored once beside the source it comes from.
 
-Every record carries ``key``, the BibTeX key of its source in ``book/references.bib``, and
-``source``, a short human-readable citation for hover text and tables. Figures
+Every record carries ``key``, the BibTeX key of its source in ``book/references.bib``,
+``source``, a short human-readable citation for hover text and tables, and ``checked``, the
+ISO date on which the value was last confirmed against that source (``tests/test_sources.py``
+fails on a record without all three, here and in ``immunocourse.lessons``). Figures
 (``immunocourse.evidence_figures``), lesson modules and quiz keys read these records, so a
 number is typed once. Nothing here is simulated. Each record's comment says where its value
 was confirmed: the paper's abstract where possible, otherwise a named secondary source that
@@ -11,6 +13,11 @@ reproduces it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+# When values were last confirmed against their sources: written and checked with the lessons
+# (2026-11-27); rechecked or added in the expert review of 2026-12-01 (issue 9).
+CHECKED_LESSONS = "2026-11-27"
+CHECKED_REVIEW = "2026-12-01"
 
 # --- Objective response rates by cancer type (lesson 5) ------------------------------
 
@@ -28,6 +35,7 @@ class ResponseRate:
     orr_pct: float
     key: str
     source: str
+    checked: str = CHECKED_LESSONS
 
 
 RESPONSE_RATES: tuple[ResponseRate, ...] = (
@@ -105,6 +113,7 @@ class AdverseEventRate:
     grade3plus: dict[str, int]
     key: str = "larkin2015"
     source: str = "CheckMate 067, Larkin et al., N Engl J Med 2015"
+    checked: str = CHECKED_LESSONS
 
     def __hash__(self) -> int:  # dict fields: hash on the name, which is unique
         return hash(self.event)
@@ -149,6 +158,7 @@ class OnsetWindow:
     last_week: float
     key: str = "weber2012"
     source: str = "Weber et al., J Clin Oncol 2012 (ipilimumab)"
+    checked: str = CHECKED_LESSONS
 
 
 # Weber 2012's onset windows, confirmed as reproduced (with a citation to that paper) in
@@ -190,6 +200,7 @@ class SurvivalLandmark:
     os_pct: float
     key: str
     source: str
+    checked: str = CHECKED_LESSONS
 
 
 SURVIVAL_LANDMARKS: tuple[SurvivalLandmark, ...] = (
