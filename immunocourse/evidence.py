@@ -226,6 +226,42 @@ SURVIVAL_LANDMARKS: tuple[SurvivalLandmark, ...] = (
                      "Larkin et al., N Engl J Med 2019"),
 )
 
+
+
+@dataclass(frozen=True)
+class MedianSurvival:
+    """Median overall survival of one arm of a trial, in months."""
+
+    study: str
+    group: str
+    median_os_months: float
+    follow_up_years: int
+    key: str
+    source: str
+    checked: str = CHECKED_REVIEW
+
+
+# Wolchok 2025, final 10-year report of CheckMate 067: median OS 71.9 / 36.9 / 19.9 months
+# (confirmed 2026-12-01 in two reports of the paper; the abstract page was found but its
+# results section was not shown). Its 10-year OS percentages are not stored: only the
+# ipilimumab and nivolumab arms' (19% and 37%) could be confirmed, in an ESMO scorecard.
+MEDIAN_SURVIVAL: tuple[MedianSurvival, ...] = (
+    MedianSurvival("CheckMate 067", "nivolumab + ipilimumab", 71.9, 10, "wolchok2025",
+                   "Wolchok et al., N Engl J Med 2025"),
+    MedianSurvival("CheckMate 067", "nivolumab", 36.9, 10, "wolchok2025",
+                   "Wolchok et al., N Engl J Med 2025"),
+    MedianSurvival("CheckMate 067", "ipilimumab", 19.9, 10, "wolchok2025",
+                   "Wolchok et al., N Engl J Med 2025"),
+)
+
+
+def median_survival(study: str, group: str) -> MedianSurvival:
+    for m in MEDIAN_SURVIVAL:
+        if m.study == study and m.group == group:
+            return m
+    raise KeyError(f"no median survival for {study!r} / {group!r}")
+
+
 # Schadendorf 2015, abstract: median OS 11.4 months; the curve began to plateau around year 3.
 IPILIMUMAB_POOLED_PATIENTS = 1861
 IPILIMUMAB_MEDIAN_OS_MONTHS = 11.4

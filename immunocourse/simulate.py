@@ -25,11 +25,13 @@ Default immunotherapy proportions (``DEFAULT_PROPORTIONS["immunotherapy"]``):
 - hyperprogression 9%: Champiat et al., Clin Cancer Res 2017;23:1920 (12/131 = 9.2%).
 - durable benefit 22% in all (durable_response 12% + pseudoprogression 6% + delayed_response
   4%): Schadendorf et al., J Clin Oncol 2015 (ipilimumab, 1,861 patients: 3-year OS 22%,
-  plateau from ~year 3); the seed page says durable responses in about 25%.
+  plateau from ~year 3); the seed page says durable responses in about 25%. A
+  simplification the pages state: 22% is overall survival, not a response rate, and in
+  trials fewer patients respond than survive 3 years.
 - early_response 10%, stable_disease 23%, progression 36%: not calibrated to a source;
   chosen so the objective response rate (early + durable + pseudo + delayed = 32%) sits in
-  the range reported for single-agent checkpoint inhibitors (CheckMate 067: 19% ipilimumab,
-  45% nivolumab [recalled]).
+  the range reported for single-agent checkpoint inhibitors (CheckMate 067: 19.0% ipilimumab,
+  43.7% nivolumab; ``evidence.RESPONSE_RATES``, Larkin et al. 2015).
 
 The chemotherapy arm (early_response 30%, stable_disease 35%, progression 35%) is
 illustrative, not calibrated: it exists to show a survival curve without a plateau.
