@@ -93,12 +93,14 @@ def _stamp_review_date(app: Sphinx, doctree: nodes.document) -> None:
                      location=docname, subtype="review")
         return
     stamp = nodes.paragraph("", "", classes=[REVIEWED_CLASS])
-    stamp += nodes.Text(f"Last reviewed: {review.human_date(iso)} (")
-    # Resolved like {doc}`/book/changes`: a missing page is a warning, so the build fails.
-    stamp += addnodes.pending_xref(
-        "", nodes.inline("", "what changed"), refdomain="std", reftype="doc",
-        reftarget=review.CHANGES_DOCNAME, refexplicit=True, refwarn=True, refdoc=docname)
-    stamp += nodes.Text(")")
+    stamp += nodes.Text(f"Last reviewed: {review.human_date(iso)}")
+    if review.CHANGES_DOCNAME.lstrip("/") in app.env.found_docs:  # absent in one-page books
+        # Resolved like {doc}`/book/changes`, so a broken link would fail the build.
+        stamp += nodes.Text(" (")
+        stamp += addnodes.pending_xref(
+            "", nodes.inline("", "what changed"), refdomain="std", reftype="doc",
+            reftarget=review.CHANGES_DOCNAME, refexplicit=True, refwarn=True, refdoc=docname)
+        stamp += nodes.Text(")")
     section.insert(1, stamp)
 
 
