@@ -146,6 +146,26 @@ def adverse_event(event: str) -> AdverseEventRate:
     raise KeyError(f"no adverse event {event!r}")
 
 
+
+
+@dataclass(frozen=True)
+class FatalRate:
+    """The share of treated patients who died of a treatment's side effects, as a range."""
+
+    treatment: str
+    low_pct: float
+    high_pct: float
+    key: str
+    source: str
+    checked: str = CHECKED_REVIEW
+
+
+# Wang 2018, key points: fatal toxic effects in 0.3% to 1.3% of treated patients, depending
+# on the regimen (meta-analysis of published checkpoint-inhibitor trials).
+FATAL_CHECKPOINT = FatalRate("immune checkpoint inhibitors", 0.3, 1.3, "wang2018fatal",
+                             "Wang et al., JAMA Oncol 2018")
+
+
 # --- When immune-related side effects start (lesson 9) ---------------------------------
 
 
