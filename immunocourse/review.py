@@ -65,7 +65,7 @@ REVIEWS: tuple[Review, ...] = (
         "{doc}`10-outcomes`: tumour mutational burden has guided treatment since the 2020 US "
         "approval; the claim about chemotherapy and radiotherapy limited to advanced cancers; "
         "3-year survival no longer called a response rate; the final 10-year report of "
-        "CheckMate 067 added.",
+        "CheckMate 067 added, with the European (EMA) wording of the combination's approval.",
         "{doc}`07-response`: long-term survivors no longer equated with responders.",
         "{doc}`05-cancers`: the Hodgkin lymphoma genetics now cite Roemer and colleagues.",
         "{doc}`08-monitoring`: free T4 beside TSH; CT scans mainly, not only, measure the "
@@ -74,6 +74,7 @@ REVIEWS: tuple[Review, ...] = (
         "is marked as resting mostly on experiments in mice.",
         "Quiz keys corrected in the outcomes, receiving-treatment, monitoring, "
         "cancers-treated and immunotherapy-types quizzes.",
+        "{doc}`glossary`: cytokine release syndrome (CRS), ICANS and subcutaneous added.",
     )),
 )
 
