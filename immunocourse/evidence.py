@@ -190,10 +190,26 @@ ONSET_WINDOWS: tuple[OnsetWindow, ...] = (
     OnsetWindow("Hormone glands (endocrine)", 6, 9),
 )
 
+
+
+@dataclass(frozen=True)
+class OnsetRange:
+    """Range of pooled median times to onset of immune-related side effects, in weeks."""
+
+    trials: int
+    patients: int
+    low_weeks: float
+    high_weeks: float
+    key: str = "tang2021"
+    source: str = "Tang et al., Cancer Res Treat 2021"
+    checked: str = CHECKED_LESSONS
+
+
 # Tang 2021, abstract: pooled median time to onset of all-grade irAEs across 23 trials
 # (8,436 patients) ranged from 2.2 to 14.8 weeks, the longest for kidney events.
-POOLED_MEDIAN_ONSET_WEEKS = (2.2, 14.8)
-POOLED_ONSET_KEY = "tang2021"
+POOLED_ONSET = OnsetRange(23, 8436, 2.2, 14.8)
+POOLED_MEDIAN_ONSET_WEEKS = (POOLED_ONSET.low_weeks, POOLED_ONSET.high_weeks)
+POOLED_ONSET_KEY = POOLED_ONSET.key
 
 # --- CTCAE v5.0 grades (lesson 9) --------------------------------------------------------
 
@@ -282,9 +298,27 @@ def median_survival(study: str, group: str) -> MedianSurvival:
     raise KeyError(f"no median survival for {study!r} / {group!r}")
 
 
-# Schadendorf 2015, abstract: median OS 11.4 months; the curve began to plateau around year 3.
-IPILIMUMAB_POOLED_PATIENTS = 1861
-IPILIMUMAB_MEDIAN_OS_MONTHS = 11.4
+
+
+@dataclass(frozen=True)
+class PooledAnalysis:
+    """Size and median overall survival of a pooled analysis of several studies."""
+
+    name: str
+    studies: int
+    patients: int
+    median_os_months: float
+    key: str
+    source: str
+    checked: str = CHECKED_LESSONS
+
+
+# Schadendorf 2015, abstract: 1,861 patients from 12 studies, median OS 11.4 months; the
+# curve began to plateau around year 3.
+IPILIMUMAB_POOLED = PooledAnalysis("ipilimumab pooled analysis", 12, 1861, 11.4,
+                                   "schadendorf2015", "Schadendorf et al., J Clin Oncol 2015")
+IPILIMUMAB_POOLED_PATIENTS = IPILIMUMAB_POOLED.patients
+IPILIMUMAB_MEDIAN_OS_MONTHS = IPILIMUMAB_POOLED.median_os_months
 
 
 def landmark(study: str, group: str, cancer: str | None = None) -> SurvivalLandmark:

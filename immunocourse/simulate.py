@@ -53,6 +53,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from immunocourse import evidence
+
 if TYPE_CHECKING:  # pandas is imported only when a table is asked for
     import pandas as pd
 
@@ -82,7 +84,7 @@ DEFAULT_PROPORTIONS: dict[str, dict[str, float]] = {
 }
 
 WEEKS_PER_MONTH = 365.25 / 12 / 7  # 4.348
-MEDIAN_OS_MONTHS = 11.4  # Schadendorf 2015, ipilimumab pooled analysis
+MEDIAN_OS_MONTHS = evidence.IPILIMUMAB_MEDIAN_OS_MONTHS  # Schadendorf 2015
 DURABLE_FRACTION = 0.22  # Schadendorf 2015: 3-year OS 22%, plateau from ~year 3
 WEIBULL_SHAPE = 1.3  # course choice: puts 3-year OS at ~22.6%, just above the plateau
 DEFAULT_SCAN_INTERVAL = 8

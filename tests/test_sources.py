@@ -124,6 +124,38 @@ def test_every_number_has_a_source_and_a_checked_date() -> None:
     assert not bad, "records without a source or a checked date:\n" + "\n".join(bad)
 
 
+def _numbers(value: object) -> list[float]:
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, (int, float)):
+        return [value]
+    if isinstance(value, (tuple, list)):
+        return [x for v in value for x in _numbers(v)]
+    return []
+
+
+def bare_numbers(module: ModuleType) -> list[str]:
+    """Module-level numbers in ``module`` that no record of it holds: a published number
+    typed outside a record would have no source and no checked date."""
+    held = {x for _, r in records() if r.__module__ == module.__name__
+            for f in dataclasses.fields(r) for x in _numbers(getattr(r, f.name))}
+    held |= {x for _, r in records() if r.__module__ == module.__name__
+             for f in dataclasses.fields(r) if isinstance(getattr(r, f.name), dict)
+             for x in _numbers(list(getattr(r, f.name).values()))}
+    return [f"{name} = {value!r}" for name, value in vars(module).items()
+            if not name.startswith("_") and _numbers(value)
+            and not set(_numbers(value)) <= held]
+
+
+def test_evidence_holds_no_number_outside_a_record() -> None:
+    assert bare_numbers(evidence) == []
+
+
+def test_a_bare_number_in_evidence_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(evidence, "PLANTED_MEDIAN_MONTHS", 12.3, raising=False)
+    assert bare_numbers(evidence) == ["PLANTED_MEDIAN_MONTHS = 12.3"]
+
+
 def test_a_record_without_its_date_or_source_is_caught() -> None:
     @dataclasses.dataclass(frozen=True)
     class Planted:
