@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, toc_pages
 
-from immunocourse import DISCLAIMER
+from immunocourse import DISCLAIMER, review
 from immunocourse.book import build, build_command
 
 PAGE_HEADER = """---
@@ -54,6 +55,16 @@ def test_strict_build_fails_when_a_cell_raises(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_strict_build_fails_when_a_lesson_page_has_no_review_date(tmp_path: Path) -> None:
+    book = make_book(tmp_path, "# Welcome\n\nA valid page.\n")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: book/index\n"
+                                   "chapters:\n- file: book/99-unreviewed\n")
+    (book / "book" / "99-unreviewed.md").write_text(PAGE_HEADER + "# Not in the log\n\nText.\n")
+    assert "book/99-unreviewed" not in review.LAST_REVIEWED
+    assert "lesson page book/99-unreviewed has no review date" in failed_build(book)
+
+
+@pytest.mark.slow
 def test_strict_build_fails_on_a_broken_reference(tmp_path: Path) -> None:
     book = make_book(tmp_path, "# Broken\n\nSee {ref}`no-such-label` and {cite:p}`nobody1900`.\n")
     log = failed_build(book)
@@ -90,6 +101,27 @@ def test_a_valid_page_builds(tmp_path: Path) -> None:
 def test_every_page_carries_the_disclaimer(built_book: Path, page: str) -> None:
     text = re.sub(r"\s+", " ", (built_book / page).read_text())
     assert DISCLAIMER in text
+
+
+@pytest.mark.parametrize("docname", sorted(review.LAST_REVIEWED))
+def test_every_lesson_page_shows_its_review_date(built_book: Path, docname: str) -> None:
+    html = (built_book / f"{docname}.html").read_text()
+    stamp = re.search(r'<p class="ic-last-reviewed">(.*?)</p>', html, re.S)
+    assert stamp, f"{docname}: no review date under the title"
+    text = re.sub(r"<[^>]+>", "", stamp.group(1))
+    date = review.human_date(review.LAST_REVIEWED[docname])
+    assert text == f"Last reviewed: {date} (what changed)"
+    assert 'href="changes.html"' in stamp.group(1)
+
+
+def test_the_what_changed_page_lists_every_review(built_book: Path) -> None:
+    raw = re.sub(r"<[^>]+>", "", (built_book / "book" / "changes.html").read_text())
+    text = re.sub(r"\s+", " ", html.unescape(raw)).replace("\u2019", "'")
+    for r in review.REVIEWS:
+        assert f"{review.human_date(r.date)}: {r.title}" in text
+        for change in r.changes:  # the words after the last page link, as a reader sees them
+            words = re.split(r"\{doc\}`[^`]+`", change)[-1].strip()[-40:]
+            assert words in text, f"change not on the page: {words!r}"
 
 
 def test_plotly_js_is_served_from_the_book_once(built_book: Path) -> None:
