@@ -114,15 +114,17 @@ def organ_table() -> str:
     """Every organ, its signs in lay words and its medical term, as an HTML table."""
     rows = [[s.organ, s.signs, s.term, s.note] for s in ORGAN_SIGNS]
     return _html_table(["Part of the body", "Signs to report", "Medical term", "Why it matters"],
-                       rows, "Immune side effects organ by organ (ASCO guideline; NCI)")
+                       rows, "Immune side effects organ by organ (ASCO guideline; Patel et al. 2021 for the heart)")
 
 
 def emergency_checklist() -> str:
     """The printable checklist: one line per sign that calls for urgent care, lay words
-    first and the medical term in brackets, as an HTML list with tick boxes drawn as text."""
+    first, then the organ and the medical term, as an HTML list with tick boxes drawn as
+    text."""
     items = "".join(
         f"<li><span aria-hidden=\"true\">&#9744;</span> {html.escape(s.signs.capitalize())} "
-        f"<em>({html.escape(s.organ.lower())}: {html.escape(s.term)})</em></li>"
+        f"&#8212; <em>{html.escape(s.organ.split(' (')[0].lower())}: "
+        f"{html.escape(s.term)}</em></li>"
         for s in ORGAN_SIGNS if s.emergency)
     return f'<ul class="emergency-checklist">{items}</ul>'
 
