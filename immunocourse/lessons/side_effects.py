@@ -114,7 +114,8 @@ def organ_table() -> str:
     """Every organ, its signs in lay words and its medical term, as an HTML table."""
     rows = [[s.organ, s.signs, s.term, s.note] for s in ORGAN_SIGNS]
     return _html_table(["Part of the body", "Signs to report", "Medical term", "Why it matters"],
-                       rows, "Immune side effects organ by organ (ASCO guideline; Patel et al. 2021 for the heart)")
+                       rows, "Immune side effects organ by organ (ASCO guideline; "
+                       "Patel et al. 2021 for the heart)")
 
 
 def emergency_checklist() -> str:
