@@ -103,3 +103,27 @@ def test_subcutaneous_checkpoint_inhibitors_are_named_with_their_years() -> None
 
 def test_call_list_is_the_seed_pages_six_items() -> None:
     assert len(side_effects.CALL_THE_CARE_TEAM) == 6
+
+
+def search_hits(built_book: Path, query: str) -> set[str]:
+    """The pages the built book's own search (Sphinx's index, body and titles) returns for a
+    one-word query, stemmed the way the search box stems it."""
+    import json
+
+    from sphinx.search.en import SearchEnglish
+
+    text = (built_book / "searchindex.js").read_text()
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    stem = SearchEnglish({}).stem(query.lower())
+    hits: set[int] = set()
+    for table in ("terms", "titleterms"):
+        found = index[table].get(stem, [])
+        hits |= {found} if isinstance(found, int) else set(found)
+    return {index["docnames"][i] for i in hits}
+
+
+@pytest.mark.parametrize("query", ["pneumonitis", "colitis", "hepatitis", "hypophysitis",
+                                   "adrenal", "diabetes", "myocarditis", "nephritis",
+                                   "jaundice", "thirst", "breathlessness", "emergency"])
+def test_the_book_search_finds_this_lesson(built_book: Path, query: str) -> None:
+    assert "book/09-side-effects" in search_hits(built_book, query)
