@@ -87,6 +87,9 @@ def test_quiz_examples() -> None:
 
 def test_tables_list_every_row() -> None:
     assert ct.products_table().count("<tr>") == len(ct.PRODUCTS) + 1
+    boxed = ct.boxed_warning_table()
+    assert boxed.count("<tr>") == len(ct.PRODUCTS) + 1
+    assert "HLA-A*02:01" in boxed and "T cell malignancies" in boxed
     assert ct.steps_table().count("<tr>") == len(ct.CAR_T_STEPS) + 1
     assert ct.crs_table().count("<tr>") == 5
     assert ct.icans_table().count("<tr>") == 5

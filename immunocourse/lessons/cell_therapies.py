@@ -103,12 +103,19 @@ def products_boxing_crs() -> list[str]:
 
 
 def products_table() -> str:
-    rows = [[f"{p.name} ({p.brand})", p.kind, p.target, p.cancer, p.us_approval[:4],
-             p.route, "; ".join(p.boxed_warning), p.hla or "no"] for p in PRODUCTS]
-    return _html_table(["Treatment", "Kind", "Recognises", "First approved for",
-                        "US approval", "How it is given", "Boxed warning",
-                        "Tissue type (HLA) needed"], rows,
-                       "Cell therapies and T-cell engagers named in this lesson (US labels)")
+    """What each treatment is, what it recognises, its first US approval and how it is given."""
+    rows = [[f"{p.name} ({p.brand})", p.kind, p.target,
+             f"{p.us_approval[:4]}: {p.cancer}", p.route] for p in PRODUCTS]
+    return _html_table(["Treatment", "Kind", "Recognises", "First US approval", "Given as"],
+                       rows, "Cell therapies and T-cell engagers named in this lesson")
+
+
+def boxed_warning_table() -> str:
+    """The harms in each US label's boxed warning, and the tissue type a patient must have."""
+    rows = [[f"{p.name} ({p.brand})", "; ".join(p.boxed_warning), p.hla or "none"]
+            for p in PRODUCTS]
+    return _html_table(["Treatment", "Boxed warning on the US label", "Tissue type needed"],
+                       rows, "Boxed warnings, the FDA's strongest warning (US labels)")
 
 
 # --- CAR T: the steps ----------------------------------------------------------------------
