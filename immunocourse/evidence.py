@@ -128,13 +128,17 @@ def _ae(event: str, ipi: tuple[int, int], nivo: tuple[int, int],
 
 # Rounded percentages (any grade, grade >= 3) for ipilimumab | nivolumab | combination, as
 # tabulated from CheckMate 067 in CMAJ 2019;191(2):E40-E46, Table 2. The overall grade 3-4
-# figures (27 | 16 | 55) match Larkin 2015's abstract (27.3% | 16.3% | 55.0%).
+# figures (27 | 16 | 55) match Larkin 2015's abstract (27.3% | 16.3% | 55.0%). The liver row
+# is the trial's "increased alanine aminotransferase" (ALT, a blood test), not clinical
+# hepatitis: 17.6% (8.3% grade 3-4) with the combination and 3.9% (1.6%) with ipilimumab,
+# as reproduced from CheckMate 067 in J Immunother Cancer 2020;8:e001322, Table 1 (checked
+# 2026-12-01); the trial's own "hepatitis" row was 3.2% (2.6%) with the combination.
 ADVERSE_EVENTS: tuple[AdverseEventRate, ...] = (
     _ae("All treatment-related events", (86, 27), (82, 16), (96, 55)),
     _ae("Rash", (33, 2), (26, 1), (40, 5)),
     _ae("Diarrhoea", (33, 6), (20, 2), (44, 10)),
     _ae("Colitis", (12, 9), (1, 1), (12, 8)),
-    _ae("Hepatitis", (4, 2), (4, 1), (18, 8)),
+    _ae("Raised liver enzyme (ALT)", (4, 2), (4, 1), (18, 8)),
     _ae("Hypothyroidism", (4, 0), (9, 0), (15, 1)),
 )
 
@@ -162,7 +166,7 @@ class FatalRate:
 
 # Wang 2018, key points: fatal toxic effects in 0.3% to 1.3% of treated patients, depending
 # on the regimen (meta-analysis of published checkpoint-inhibitor trials).
-FATAL_CHECKPOINT = FatalRate("immune checkpoint inhibitors", 0.3, 1.3, "wang2018fatal",
+FATAL_CHECKPOINT = FatalRate("immune checkpoint inhibitors", 0.3, 1.3, "wang2018",
                              "Wang et al., JAMA Oncol 2018")
 
 
@@ -216,7 +220,10 @@ POOLED_ONSET_KEY = POOLED_ONSET.key
 CTCAE_GRADES: dict[int, str] = {
     1: "Mild: no or mild symptoms; no treatment needed",
     2: "Moderate: simple treatment needed; limits everyday tasks such as shopping or cooking",
-    3: "Severe: hospital care needed; limits self-care such as washing and dressing",
+    # CTCAE v5.0 general definition, verbatim apart from British spelling (checked 2026-12-01).
+    3: ("Severe or medically significant but not immediately life-threatening; "
+        "hospitalisation or prolongation of hospitalisation indicated; disabling; limiting "
+        "self-care ADL (bathing, dressing, feeding oneself, using the toilet)"),
     4: "Life-threatening: urgent treatment needed",
     5: "Death caused by the adverse event",
 }

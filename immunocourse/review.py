@@ -33,6 +33,7 @@ LAST_REVIEWED: dict[str, str] = {
     "book/08-monitoring": TODAY_REVIEW,
     "book/09-side-effects": TODAY_REVIEW,
     "book/10-outcomes": TODAY_REVIEW,
+    "book/11-cell-therapies": TODAY_REVIEW,
 }
 
 
@@ -74,7 +75,16 @@ REVIEWS: tuple[Review, ...] = (
         "is marked as resting mostly on experiments in mice.",
         "Quiz keys corrected in the outcomes, receiving-treatment, monitoring, "
         "cancers-treated and immunotherapy-types quizzes.",
-        "{doc}`glossary`: cytokine release syndrome (CRS), ICANS and subcutaneous added.",
+        "{doc}`09-side-effects` rebuilt as \"Side effects and when to get help\": the signs "
+        "of each organ's side effects in plain words beside their medical names, infusion "
+        "reactions, side effects that can be fatal, permanent or late, when to get urgent "
+        "care, and a checklist of emergency signs to print; the liver row now reads raised "
+        "liver enzyme (ALT), grade 3 uses the CTCAE wording, and steroid doses are in a box "
+        "for clinicians.",
+        "New lesson {doc}`11-cell-therapies`: CAR T, TIL and TCR T cells and T-cell "
+        "engagers, with cytokine release syndrome and ICANS and how they are graded.",
+        "{doc}`glossary`: cytokine release syndrome (CRS), ICANS, subcutaneous and the "
+        "organ side effects added.",
     )),
 )
 

@@ -33,7 +33,7 @@ def test_published_values_are_the_ones_read_in_the_papers() -> None:
     assert evidence.response_rate("CheckMate 025", "everolimus").orr_pct == 5.0
     assert evidence.response_rate("CheckMate 067", "nivolumab + ipilimumab").orr_pct == 57.6
     assert evidence.response_rate("KEYNOTE-024", "pembrolizumab").orr_pct == 44.8
-    hep = evidence.adverse_event("Hepatitis")
+    hep = evidence.adverse_event("Raised liver enzyme (ALT)")
     assert (hep.grade3plus["nivolumab + ipilimumab"], hep.grade3plus["nivolumab"]) == (8, 1)
     assert evidence.landmark("ipilimumab pooled analysis", "all patients").os_pct == 22.0
     assert evidence.landmark("KEYNOTE-001", "previously treated").os_pct == 15.5

@@ -58,7 +58,7 @@ ROUTES: tuple[Route, ...] = (
           "National Cancer Institute", "2026-11-27"),
     Route("Subcutaneous", "injected under the skin, in a few minutes",
           "under-the-skin forms of atezolizumab, nivolumab and pembrolizumab; teclistamab",
-          "fdatecvaylilabel", "US labels and FDA approval notices", "2026-12-01"),
+          "tecvaylilabel", "US labels and FDA approval notices", "2026-12-01"),
     Route("Intratumoral", "injected straight into the tumour",
           "T-VEC, injected into melanoma in the skin and lymph nodes", "fdatvec2015",
           "US FDA approval, 2015", "2026-12-01"),
