@@ -11,7 +11,7 @@ JOBS ?= auto
 export PATH := $(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: setup book start test lint bench grade-demo clean axe
+.PHONY: setup book start test lint bench grade-demo mutate clean axe
 
 ## setup: create .venv and install requirements.txt (again only when the file changed)
 setup:
@@ -53,5 +53,11 @@ bench: setup
 grade-demo: setup
 	$(BIN)/python scripts/grade_demo.py
 
+## mutate: mutation testing of the response engine and quiz scoring (not part of `make test`)
+mutate: setup
+	rm -rf mutants
+	env -u PYTHONPATH $(BIN)/mutmut run --max-children $$(nproc)
+	$(BIN)/python scripts/mutation_score.py
+
 clean:
-	rm -rf _build
+	rm -rf _build mutants

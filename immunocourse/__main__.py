@@ -10,7 +10,7 @@ import importlib
 import sys
 
 COMMANDS = {
-    "quiz": ("immunocourse.quiz.cli", "question banks: check, build"),
+    "quiz": ("immunocourse.quiz.cli", "question banks: check, build, grade, export"),
     "response": ("immunocourse.response_cli", "RECIST 1.1 / iRECIST: classify"),
 }
 

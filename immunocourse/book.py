@@ -58,10 +58,43 @@ def invalidate_stale_cache(build_dir: Path) -> bool:
     return stale
 
 
+# Everything a built page can depend on: its source, the configuration, the package it
+# imports (code, CSS, JS), the question banks and the notebooks it links to.
+BOOK_INPUTS = ("_config.yml", "_toc.yml", "book", "immunocourse", "quizzes/banks", "notebooks")
+SOURCES_STAMP = ".immunocourse-sources"  # in _build/html: the inputs the build was made from
+
+
+def sources_fingerprint(root: Path = ROOT) -> str:
+    """Hash of every input file's path and bytes (no mtimes: a fresh clone has new ones)."""
+    digest = hashlib.sha256()
+    for name in BOOK_INPUTS:
+        top = root / name
+        files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
+        for path in files:
+            if "__pycache__" in path.parts or path.suffix == ".pyc":
+                continue
+            digest.update(str(path.relative_to(root)).encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def is_current(html: Path, root: Path = ROOT) -> bool:
+    """Whether ``html`` was built, warning-free, from the sources as they are now."""
+    stamp = html / SOURCES_STAMP
+    return stamp.is_file() and stamp.read_text() == sources_fingerprint(root)
+
+
 def build(root: Path = ROOT, path_output: Path | None = None, toc: Path | None = None) -> int:
     """Build the book; return the exit status (0 only for a warning-free build)."""
-    invalidate_stale_cache((path_output or root) / "_build")
-    return subprocess.call(build_command(root, path_output, toc), cwd=root)
+    build_dir = (path_output or root) / "_build"
+    invalidate_stale_cache(build_dir)
+    fingerprint = sources_fingerprint(root)  # before the build: edits during it make it stale
+    stamp = build_dir / "html" / SOURCES_STAMP
+    stamp.unlink(missing_ok=True)
+    status = subprocess.call(build_command(root, path_output, toc), cwd=root)
+    if status == 0 and toc is None:
+        stamp.write_text(fingerprint)
+    return status
 
 
 def main(argv: list[str] | None = None) -> int:

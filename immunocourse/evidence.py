@@ -1,7 +1,9 @@
 """Published numbers the course quotes, each stored once beside the source it comes from.
 
-Every record carries ``key``, the BibTeX key of its source in ``book/references.bib``, and
-``source``, a short human-readable citation for hover text and tables. Figures
+Every record carries ``key``, the BibTeX key of its source in ``book/references.bib``,
+``source``, a short human-readable citation for hover text and tables, and ``checked``, the
+ISO date on which the value was last confirmed against that source (``tests/test_sources.py``
+fails on a record without all three, here and in ``immunocourse.lessons``). Figures
 (``immunocourse.evidence_figures``), lesson modules and quiz keys read these records, so a
 number is typed once. Nothing here is simulated. Each record's comment says where its value
 was confirmed: the paper's abstract where possible, otherwise a named secondary source that
@@ -11,6 +13,11 @@ reproduces it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+# When values were last confirmed against their sources: written and checked with the lessons
+# (2026-11-27); rechecked or added in the expert review of 2026-12-01 (issue 9).
+CHECKED_LESSONS = "2026-11-27"
+CHECKED_REVIEW = "2026-12-01"
 
 # --- Objective response rates by cancer type (lesson 5) ------------------------------
 
@@ -28,6 +35,7 @@ class ResponseRate:
     orr_pct: float
     key: str
     source: str
+    checked: str = CHECKED_LESSONS
 
 
 RESPONSE_RATES: tuple[ResponseRate, ...] = (
@@ -105,6 +113,7 @@ class AdverseEventRate:
     grade3plus: dict[str, int]
     key: str = "larkin2015"
     source: str = "CheckMate 067, Larkin et al., N Engl J Med 2015"
+    checked: str = CHECKED_LESSONS
 
     def __hash__(self) -> int:  # dict fields: hash on the name, which is unique
         return hash(self.event)
@@ -119,13 +128,17 @@ def _ae(event: str, ipi: tuple[int, int], nivo: tuple[int, int],
 
 # Rounded percentages (any grade, grade >= 3) for ipilimumab | nivolumab | combination, as
 # tabulated from CheckMate 067 in CMAJ 2019;191(2):E40-E46, Table 2. The overall grade 3-4
-# figures (27 | 16 | 55) match Larkin 2015's abstract (27.3% | 16.3% | 55.0%).
+# figures (27 | 16 | 55) match Larkin 2015's abstract (27.3% | 16.3% | 55.0%). The liver row
+# is the trial's "increased alanine aminotransferase" (ALT, a blood test), not clinical
+# hepatitis: 17.6% (8.3% grade 3-4) with the combination and 3.9% (1.6%) with ipilimumab,
+# as reproduced from CheckMate 067 in J Immunother Cancer 2020;8:e001322, Table 1 (checked
+# 2026-12-01); the trial's own "hepatitis" row was 3.2% (2.6%) with the combination.
 ADVERSE_EVENTS: tuple[AdverseEventRate, ...] = (
     _ae("All treatment-related events", (86, 27), (82, 16), (96, 55)),
     _ae("Rash", (33, 2), (26, 1), (40, 5)),
     _ae("Diarrhoea", (33, 6), (20, 2), (44, 10)),
     _ae("Colitis", (12, 9), (1, 1), (12, 8)),
-    _ae("Hepatitis", (4, 2), (4, 1), (18, 8)),
+    _ae("Raised liver enzyme (ALT)", (4, 2), (4, 1), (18, 8)),
     _ae("Hypothyroidism", (4, 0), (9, 0), (15, 1)),
 )
 
@@ -135,6 +148,26 @@ def adverse_event(event: str) -> AdverseEventRate:
         if ae.event == event:
             return ae
     raise KeyError(f"no adverse event {event!r}")
+
+
+
+
+@dataclass(frozen=True)
+class FatalRate:
+    """The share of treated patients who died of a treatment's side effects, as a range."""
+
+    treatment: str
+    low_pct: float
+    high_pct: float
+    key: str
+    source: str
+    checked: str = CHECKED_REVIEW
+
+
+# Wang 2018, key points: fatal toxic effects in 0.3% to 1.3% of treated patients, depending
+# on the regimen (meta-analysis of published checkpoint-inhibitor trials).
+FATAL_CHECKPOINT = FatalRate("immune checkpoint inhibitors", 0.3, 1.3, "wang2018",
+                             "Wang et al., JAMA Oncol 2018")
 
 
 # --- When immune-related side effects start (lesson 9) ---------------------------------
@@ -149,6 +182,7 @@ class OnsetWindow:
     last_week: float
     key: str = "weber2012"
     source: str = "Weber et al., J Clin Oncol 2012 (ipilimumab)"
+    checked: str = CHECKED_LESSONS
 
 
 # Weber 2012's onset windows, confirmed as reproduced (with a citation to that paper) in
@@ -160,17 +194,36 @@ ONSET_WINDOWS: tuple[OnsetWindow, ...] = (
     OnsetWindow("Hormone glands (endocrine)", 6, 9),
 )
 
+
+
+@dataclass(frozen=True)
+class OnsetRange:
+    """Range of pooled median times to onset of immune-related side effects, in weeks."""
+
+    trials: int
+    patients: int
+    low_weeks: float
+    high_weeks: float
+    key: str = "tang2021"
+    source: str = "Tang et al., Cancer Res Treat 2021"
+    checked: str = CHECKED_LESSONS
+
+
 # Tang 2021, abstract: pooled median time to onset of all-grade irAEs across 23 trials
 # (8,436 patients) ranged from 2.2 to 14.8 weeks, the longest for kidney events.
-POOLED_MEDIAN_ONSET_WEEKS = (2.2, 14.8)
-POOLED_ONSET_KEY = "tang2021"
+POOLED_ONSET = OnsetRange(23, 8436, 2.2, 14.8)
+POOLED_MEDIAN_ONSET_WEEKS = (POOLED_ONSET.low_weeks, POOLED_ONSET.high_weeks)
+POOLED_ONSET_KEY = POOLED_ONSET.key
 
 # --- CTCAE v5.0 grades (lesson 9) --------------------------------------------------------
 
 CTCAE_GRADES: dict[int, str] = {
     1: "Mild: no or mild symptoms; no treatment needed",
     2: "Moderate: simple treatment needed; limits everyday tasks such as shopping or cooking",
-    3: "Severe: hospital care needed; limits self-care such as washing and dressing",
+    # CTCAE v5.0 general definition, verbatim apart from British spelling (checked 2026-12-01).
+    3: ("Severe or medically significant but not immediately life-threatening; "
+        "hospitalisation or prolongation of hospitalisation indicated; disabling; limiting "
+        "self-care ADL (bathing, dressing, feeding oneself, using the toilet)"),
     4: "Life-threatening: urgent treatment needed",
     5: "Death caused by the adverse event",
 }
@@ -190,6 +243,7 @@ class SurvivalLandmark:
     os_pct: float
     key: str
     source: str
+    checked: str = CHECKED_LESSONS
 
 
 SURVIVAL_LANDMARKS: tuple[SurvivalLandmark, ...] = (
@@ -215,9 +269,63 @@ SURVIVAL_LANDMARKS: tuple[SurvivalLandmark, ...] = (
                      "Larkin et al., N Engl J Med 2019"),
 )
 
-# Schadendorf 2015, abstract: median OS 11.4 months; the curve began to plateau around year 3.
-IPILIMUMAB_POOLED_PATIENTS = 1861
-IPILIMUMAB_MEDIAN_OS_MONTHS = 11.4
+
+
+@dataclass(frozen=True)
+class MedianSurvival:
+    """Median overall survival of one arm of a trial, in months."""
+
+    study: str
+    group: str
+    median_os_months: float
+    follow_up_years: int
+    key: str
+    source: str
+    checked: str = CHECKED_REVIEW
+
+
+# Wolchok 2025, final 10-year report of CheckMate 067: median OS 71.9 / 36.9 / 19.9 months
+# (confirmed 2026-12-01 in two reports of the paper; the abstract page was found but its
+# results section was not shown). Its 10-year OS percentages are not stored: only the
+# ipilimumab and nivolumab arms' (19% and 37%) could be confirmed, in an ESMO scorecard.
+MEDIAN_SURVIVAL: tuple[MedianSurvival, ...] = (
+    MedianSurvival("CheckMate 067", "nivolumab + ipilimumab", 71.9, 10, "wolchok2025",
+                   "Wolchok et al., N Engl J Med 2025"),
+    MedianSurvival("CheckMate 067", "nivolumab", 36.9, 10, "wolchok2025",
+                   "Wolchok et al., N Engl J Med 2025"),
+    MedianSurvival("CheckMate 067", "ipilimumab", 19.9, 10, "wolchok2025",
+                   "Wolchok et al., N Engl J Med 2025"),
+)
+
+
+def median_survival(study: str, group: str) -> MedianSurvival:
+    for m in MEDIAN_SURVIVAL:
+        if m.study == study and m.group == group:
+            return m
+    raise KeyError(f"no median survival for {study!r} / {group!r}")
+
+
+
+
+@dataclass(frozen=True)
+class PooledAnalysis:
+    """Size and median overall survival of a pooled analysis of several studies."""
+
+    name: str
+    studies: int
+    patients: int
+    median_os_months: float
+    key: str
+    source: str
+    checked: str = CHECKED_LESSONS
+
+
+# Schadendorf 2015, abstract: 1,861 patients from 12 studies, median OS 11.4 months; the
+# curve began to plateau around year 3.
+IPILIMUMAB_POOLED = PooledAnalysis("ipilimumab pooled analysis", 12, 1861, 11.4,
+                                   "schadendorf2015", "Schadendorf et al., J Clin Oncol 2015")
+IPILIMUMAB_POOLED_PATIENTS = IPILIMUMAB_POOLED.patients
+IPILIMUMAB_MEDIAN_OS_MONTHS = IPILIMUMAB_POOLED.median_os_months
 
 
 def landmark(study: str, group: str, cancer: str | None = None) -> SurvivalLandmark:

@@ -146,13 +146,18 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
+def _name(key: str) -> str:
+    """A key as it appears in a place: quoted when it could break the one-line message."""
+    return key if key.isprintable() and key.strip() == key and key else repr(key)
+
+
 def _obj(value: Any, place: str, required: tuple, optional: tuple = ()) -> dict:
     if not isinstance(value, dict):
         raise _err(place, f"expected an object, got {_kind(value)}")
     allowed = required + optional
     for key in value:
         if key not in allowed:
-            where = f"{place}.{key}" if place else str(key)
+            where = f"{place}.{_name(key)}" if place else _name(key)
             raise _err(where, f"unknown key (allowed: {', '.join(allowed)})")
     for key in required:
         if key not in value:
@@ -271,11 +276,11 @@ def _parse(data: Any, criteria: str | None):
             if not ((kind is int or (kind is float and math.isfinite(mm))) and 0 <= mm <= _MAX_MM):
                 if mm is None:
                     raise _err(
-                        f"{place}.targets.{tid}",
+                        f"{place}.targets.{_name(tid)}",
                         "null is not a size: give mm (0 = gone, 5 = too small to measure) "
                         "or leave the id out if it was not evaluated",
                     )
-                _size(mm, f"{place}.targets.{tid}")
+                _size(mm, f"{place}.targets.{_name(tid)}")
             sizes[tid] = mm
         nt = fu.get("nontarget", "NE" if has_nontargets else "absent")
         if nt not in NONTARGET_STATES:

@@ -25,11 +25,13 @@ Default immunotherapy proportions (``DEFAULT_PROPORTIONS["immunotherapy"]``):
 - hyperprogression 9%: Champiat et al., Clin Cancer Res 2017;23:1920 (12/131 = 9.2%).
 - durable benefit 22% in all (durable_response 12% + pseudoprogression 6% + delayed_response
   4%): Schadendorf et al., J Clin Oncol 2015 (ipilimumab, 1,861 patients: 3-year OS 22%,
-  plateau from ~year 3); the seed page says durable responses in about 25%.
+  plateau from ~year 3); the seed page says durable responses in about 25%. A
+  simplification the pages state: 22% is overall survival, not a response rate, and in
+  trials fewer patients respond than survive 3 years.
 - early_response 10%, stable_disease 23%, progression 36%: not calibrated to a source;
   chosen so the objective response rate (early + durable + pseudo + delayed = 32%) sits in
-  the range reported for single-agent checkpoint inhibitors (CheckMate 067: 19% ipilimumab,
-  45% nivolumab [recalled]).
+  the range reported for single-agent checkpoint inhibitors (CheckMate 067: 19.0% ipilimumab,
+  43.7% nivolumab; ``evidence.RESPONSE_RATES``, Larkin et al. 2015).
 
 The chemotherapy arm (early_response 30%, stable_disease 35%, progression 35%) is
 illustrative, not calibrated: it exists to show a survival curve without a plateau.
@@ -50,6 +52,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from immunocourse import evidence
 
 if TYPE_CHECKING:  # pandas is imported only when a table is asked for
     import pandas as pd
@@ -80,7 +84,7 @@ DEFAULT_PROPORTIONS: dict[str, dict[str, float]] = {
 }
 
 WEEKS_PER_MONTH = 365.25 / 12 / 7  # 4.348
-MEDIAN_OS_MONTHS = 11.4  # Schadendorf 2015, ipilimumab pooled analysis
+MEDIAN_OS_MONTHS = evidence.IPILIMUMAB_MEDIAN_OS_MONTHS  # Schadendorf 2015
 DURABLE_FRACTION = 0.22  # Schadendorf 2015: 3-year OS 22%, plateau from ~year 3
 WEIBULL_SHAPE = 1.3  # course choice: puts 3-year OS at ~22.6%, just above the plateau
 DEFAULT_SCAN_INTERVAL = 8

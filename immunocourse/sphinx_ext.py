@@ -6,6 +6,8 @@
   in pyproject.toml) drops plotly's JSON mime type from HTML builds so the HTML half of
   :func:`immunocourse.display.show` is rendered. A figure displayed *without* ``show`` has
   no such twin and would draw nothing, so it is reported as a warning (failing the build).
+- Every lesson page gets "Last reviewed: <date>" under its title, from the one review log in
+  :mod:`immunocourse.review`; a lesson page missing from the log fails the build.
 """
 
 from __future__ import annotations
@@ -14,8 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import plotly
+from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
+from immunocourse import review
 from immunocourse.display import FIGURE_CLASS, HTML_TWIN_KEY, PLOTLY_MIME
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -68,6 +74,36 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
         app.add_js_file("plotly.min.js", priority=200)
 
 
+REVIEWED_CLASS = "ic-last-reviewed"
+_log = logging.getLogger(__name__)
+
+
+def _stamp_review_date(app: Sphinx, doctree: nodes.document) -> None:
+    """Put "Last reviewed: <date>" under the page title, from the review log."""
+    docname = app.env.docname
+    iso = review.last_reviewed(docname)
+    if iso is None:
+        if review.is_lesson(docname):
+            _log.warning("lesson page %s has no review date in immunocourse/review.py "
+                         "(LAST_REVIEWED)", docname, location=docname, subtype="review")
+        return
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None or not section.children or not isinstance(section[0], nodes.title):
+        _log.warning("page %s has no title to put its review date under", docname,
+                     location=docname, subtype="review")
+        return
+    stamp = nodes.paragraph("", "", classes=[REVIEWED_CLASS])
+    stamp += nodes.Text(f"Last reviewed: {review.human_date(iso)}")
+    if review.CHANGES_DOCNAME.lstrip("/") in app.env.found_docs:  # absent in one-page books
+        # Resolved like {doc}`/book/changes`, so a broken link would fail the build.
+        stamp += nodes.Text(" (")
+        stamp += addnodes.pending_xref(
+            "", nodes.inline("", "what changed"), refdomain="std", reftype="doc",
+            reftarget=review.CHANGES_DOCNAME, refexplicit=True, refwarn=True, refdoc=docname)
+        stamp += nodes.Text(")")
+    section.insert(1, stamp)
+
+
 def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and app.builder.format == "html":
         target = Path(app.outdir) / "_static" / "plotly.min.js"
@@ -79,5 +115,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _config_inited, priority=900)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _copy_plotly)
+    app.connect("doctree-read", _stamp_review_date)
     app.add_css_file("immunocourse.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,25 @@ def serve_book(html_dir: Path, port: int) -> http.server.ThreadingHTTPServer:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True, name="book").start()
     return server
+
+
+def lab_port(lab: subprocess.Popen, asked: int, timeout: float = 120.0) -> int:
+    """The port JupyterLab listens on: ``asked``, or the one the OS gave it for port 0.
+
+    Port 0 lets tests (and a crowded machine) start without guessing a free port: the
+    server binds, then writes its runtime file, which names its pid and port.
+    """
+    if asked:
+        return asked
+    from jupyter_server.serverapp import list_running_servers
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and lab.poll() is None:
+        for info in list_running_servers():
+            if info.get("pid") == lab.pid:
+                return int(info["port"])
+        time.sleep(0.2)
+    raise RuntimeError("JupyterLab exited or did not start listening in time")
 
 
 def lab_command(port: int, token: str, open_browser: bool = True) -> list[str]:
@@ -50,8 +70,8 @@ def lab_command(port: int, token: str, open_browser: bool = True) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m immunocourse.start")
-    parser.add_argument("--port", type=int, default=8888, help="JupyterLab port")
-    parser.add_argument("--book-port", type=int, default=8000, help="book port")
+    parser.add_argument("--port", type=int, default=8888, help="JupyterLab port (0: any free)")
+    parser.add_argument("--book-port", type=int, default=8000, help="book port (0: any free)")
     parser.add_argument("--token", default=None, help="JupyterLab token (default: random)")
     parser.add_argument("--no-browser", action="store_true", help="don't open a web browser")
     args = parser.parse_args(argv)
@@ -77,21 +97,26 @@ def main(argv: list[str] | None = None) -> int:
             p for p in (str(ROOT / "quizzes"), os.environ.get("JUPYTER_CONFIG_PATH")) if p
         ),
     }
-    lab = subprocess.Popen(lab_command(args.port, token, not args.no_browser), cwd=ROOT, env=env)
-    print(
-        "\n  Course notebooks (JupyterLab):\n"
-        f"    http://127.0.0.1:{args.port}/lab/tree/{START_NOTEBOOK}?token={token}\n"
-        "  Course book:\n"
-        f"    http://127.0.0.1:{args.book_port}/\n\n"
-        "  Press Ctrl-C once to stop both.\n",
-        flush=True,
-    )
-
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    while not stop.is_set() and lab.poll() is None:
-        stop.wait(0.5)
+    lab = subprocess.Popen(lab_command(args.port, token, not args.no_browser), cwd=ROOT, env=env)
+    try:
+        port = lab_port(lab, args.port)
+    except RuntimeError as exc:
+        print(f"start: {exc}", file=sys.stderr)
+        port = None
+    if port is not None:
+        print(
+            "\n  Course notebooks (JupyterLab):\n"
+            f"    http://127.0.0.1:{port}/lab/tree/{START_NOTEBOOK}?token={token}\n"
+            "  Course book:\n"
+            f"    http://127.0.0.1:{book.server_address[1]}/\n\n"
+            "  Press Ctrl-C once to stop both.\n",
+            flush=True,
+        )
+        while not stop.is_set() and lab.poll() is None:
+            stop.wait(0.5)
 
     book.shutdown()
     book.server_close()
@@ -102,7 +127,10 @@ def main(argv: list[str] | None = None) -> int:
             lab.wait(timeout=20)
         except subprocess.TimeoutExpired:
             lab.kill()
+            lab.wait()  # gone, and its port closed, before we say so
     print("start: JupyterLab and the book server stopped.", flush=True)
+    if port is None:
+        return 2
     return 0 if stop.is_set() else (lab.returncode or 0)
 
 

@@ -38,6 +38,9 @@ class KuznetsovParams:
     a: float = 0.18  # tumour growth rate, /day
     b: float = 2.0e-9  # 1/carrying capacity, /cell (capacity 5e8 cells)
     n: float = 1.101e-7  # tumour killing by effectors, /(cell day)
+    key: str = "kuznetsov1994"  # BibTeX key of the source of the values above
+    source: str = "Kuznetsov et al., Bull Math Biol 1994"
+    checked: str = "2026-11-27"  # ISO date the values were last confirmed in the paper
 
     def boosted(self, supply: float = 1.0, killing: float = 1.0) -> KuznetsovParams:
         """Immunotherapy knob: multiply effector supply ``s`` and killing rate ``n``."""

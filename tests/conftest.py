@@ -10,7 +10,6 @@ import functools
 import http.server
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from immunocourse.start import lab_port
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,12 +35,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -157,16 +152,17 @@ def jupyterlab() -> Iterator[Callable[[Path], LabServer]]:
     started: list[LabServer] = []
 
     def start(root: Path) -> LabServer:
-        port, token = free_port(), "immunocourse-test"
+        token = "immunocourse-test"
         jupyter = shutil.which("jupyter", path=str(Path(sys.executable).parent)) or "jupyter"
         cmd = [
-            jupyter, "lab", "--no-browser", "--allow-root", f"--port={port}",
+            jupyter, "lab", "--no-browser", "--allow-root", "--port=0",
             "--ip=127.0.0.1", f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={root}", "--LabApp.news_url=",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         ]
-        log = open(root.parent / f"jupyterlab-{port}.log", "w")  # noqa: SIM115 - closed at teardown
+        log = open(root.parent / f"jupyterlab-{root.name}.log", "w")  # noqa: SIM115 - closed at teardown
         proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT)
+        port = lab_port(proc, 0)  # the OS picks a free port; the server's runtime file tells
         server = LabServer(f"http://127.0.0.1:{port}", token, root, proc)
         started.append(server)
         wait_for_http(f"{server.url}/api/status?token={token}", proc=proc)
@@ -202,16 +198,20 @@ def toc_pages() -> list[str]:
 
 @pytest.fixture(scope="session")
 def built_book() -> Path:
-    """The strictly built book in _build/html (`make test` builds it before pytest runs)."""
+    """The strictly built book in _build/html, rebuilt first if its sources changed since.
+
+    `make test` builds it just before pytest runs; a plain `pytest` after an edit would
+    otherwise test yesterday's pages.
+    """
     import fcntl
+
+    from immunocourse.book import build, is_current
 
     html = ROOT / "_build" / "html"
     (ROOT / "_build").mkdir(exist_ok=True)
     with open(ROOT / "_build" / ".pytest-build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # xdist workers: one builds, the others wait
-        missing = [p for p in toc_pages() if not (html / p).exists()]
-        if missing:
-            from immunocourse.book import build
-
+        if not is_current(html):
             assert build() == 0, "strict book build failed (run `make book` to see why)"
+        assert is_current(html), "the book's sources changed while it was being built"
     return html

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, toc_pages
 
-from immunocourse import DISCLAIMER
-from immunocourse.book import build
+from immunocourse import DISCLAIMER, review
+from immunocourse.book import build, build_command
 
 PAGE_HEADER = """---
 jupytext:
@@ -36,16 +38,37 @@ def make_book(tmp_path: Path, page: str) -> Path:
     return book
 
 
+def failed_build(book: Path) -> str:
+    """Build strictly; the build must fail, and its log is returned to say why it did."""
+    proc = subprocess.run(build_command(book), cwd=book, capture_output=True, text=True)
+    assert proc.returncode != 0, "the strict build passed"
+    return proc.stdout + proc.stderr
+
+
 @pytest.mark.slow
 def test_strict_build_fails_when_a_cell_raises(tmp_path: Path) -> None:
     book = make_book(tmp_path, "# Broken\n\n```{code-cell} ipython3\n1 / 0\n```\n")
-    assert build(book) != 0
+    log = failed_build(book)
+    assert "Executing notebook failed" in log and "book/index.err.log" in log
+    report = book / "_build" / "html" / "reports" / "book" / "index.err.log"
+    assert "ZeroDivisionError" in report.read_text()
+
+
+@pytest.mark.slow
+def test_strict_build_fails_when_a_lesson_page_has_no_review_date(tmp_path: Path) -> None:
+    book = make_book(tmp_path, "# Welcome\n\nA valid page.\n")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: book/index\n"
+                                   "chapters:\n- file: book/99-unreviewed\n")
+    (book / "book" / "99-unreviewed.md").write_text(PAGE_HEADER + "# Not in the log\n\nText.\n")
+    assert "book/99-unreviewed" not in review.LAST_REVIEWED
+    assert "lesson page book/99-unreviewed has no review date" in failed_build(book)
 
 
 @pytest.mark.slow
 def test_strict_build_fails_on_a_broken_reference(tmp_path: Path) -> None:
     book = make_book(tmp_path, "# Broken\n\nSee {ref}`no-such-label` and {cite:p}`nobody1900`.\n")
-    assert build(book) != 0
+    log = failed_build(book)
+    assert "no-such-label" in log and "nobody1900" in log
 
 
 @pytest.mark.slow
@@ -54,7 +77,8 @@ def test_strict_build_fails_on_a_figure_shown_without_its_offline_twin(tmp_path:
         "# Bare figure\n\n```{code-cell} ipython3\nimport plotly.graph_objects as go\n"
         "go.Figure(go.Bar(x=[1], y=[2]))\n```\n"
     )
-    assert build(make_book(tmp_path, page)) != 0
+    log = failed_build(make_book(tmp_path, page))
+    assert "plotly figure without an offline HTML twin" in log
 
 
 @pytest.mark.slow
@@ -77,6 +101,27 @@ def test_a_valid_page_builds(tmp_path: Path) -> None:
 def test_every_page_carries_the_disclaimer(built_book: Path, page: str) -> None:
     text = re.sub(r"\s+", " ", (built_book / page).read_text())
     assert DISCLAIMER in text
+
+
+@pytest.mark.parametrize("docname", sorted(review.LAST_REVIEWED))
+def test_every_lesson_page_shows_its_review_date(built_book: Path, docname: str) -> None:
+    html = (built_book / f"{docname}.html").read_text()
+    stamp = re.search(r'<p class="ic-last-reviewed">(.*?)</p>', html, re.S)
+    assert stamp, f"{docname}: no review date under the title"
+    text = re.sub(r"<[^>]+>", "", stamp.group(1))
+    date = review.human_date(review.LAST_REVIEWED[docname])
+    assert text == f"Last reviewed: {date} (what changed)"
+    assert 'href="changes.html"' in stamp.group(1)
+
+
+def test_the_what_changed_page_lists_every_review(built_book: Path) -> None:
+    raw = re.sub(r"<[^>]+>", "", (built_book / "book" / "changes.html").read_text())
+    text = re.sub(r"\s+", " ", html.unescape(raw)).replace("\u2019", "'")
+    for r in review.REVIEWS:
+        assert f"{review.human_date(r.date)}: {r.title}" in text
+        for change in r.changes:  # the words after the last page link, as a reader sees them
+            words = re.split(r"\{doc\}`[^`]+`", change)[-1].strip()[-40:]
+            assert words in text, f"change not on the page: {words!r}"
 
 
 def test_plotly_js_is_served_from_the_book_once(built_book: Path) -> None:

@@ -33,7 +33,7 @@ def test_published_values_are_the_ones_read_in_the_papers() -> None:
     assert evidence.response_rate("CheckMate 025", "everolimus").orr_pct == 5.0
     assert evidence.response_rate("CheckMate 067", "nivolumab + ipilimumab").orr_pct == 57.6
     assert evidence.response_rate("KEYNOTE-024", "pembrolizumab").orr_pct == 44.8
-    hep = evidence.adverse_event("Hepatitis")
+    hep = evidence.adverse_event("Raised liver enzyme (ALT)")
     assert (hep.grade3plus["nivolumab + ipilimumab"], hep.grade3plus["nivolumab"]) == (8, 1)
     assert evidence.landmark("ipilimumab pooled analysis", "all patients").os_pct == 22.0
     assert evidence.landmark("KEYNOTE-001", "previously treated").os_pct == 15.5
@@ -41,6 +41,11 @@ def test_published_values_are_the_ones_read_in_the_papers() -> None:
     with pytest.raises(KeyError):  # ambiguous: KEYNOTE-001 reports two cancers
         evidence.landmark("KEYNOTE-001", "treatment-naive")
     assert evidence.POOLED_MEDIAN_ONSET_WEEKS == (2.2, 14.8)
+    # Added in the review of 2026-12-01 (issue 9)
+    assert (evidence.FATAL_CHECKPOINT.low_pct, evidence.FATAL_CHECKPOINT.high_pct) == (0.3, 1.3)
+    medians = {m.group: m.median_os_months for m in evidence.MEDIAN_SURVIVAL}
+    assert medians == {"nivolumab + ipilimumab": 71.9, "nivolumab": 36.9, "ipilimumab": 19.9}
+    assert evidence.median_survival("CheckMate 067", "nivolumab").key == "wolchok2025"
 
 
 def test_records_are_consistent() -> None:

@@ -8,6 +8,7 @@ import re
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from scipy.optimize import brentq
 
 from immunocourse import figures, palette, simulate, tumour_model
 from immunocourse.response import classify
@@ -170,7 +171,20 @@ def test_kuznetsov_figures_label_the_course_construction(all_figures):
     eq = next(t for t in phase.data if t.name == "equilibria")
     assert list(eq.text) == ["dormant", "saddle", "escape"]
     assert list(eq.marker.symbol) == ["circle", "circle-open", "circle"]  # open = unstable
-    assert "saddle at 2.68e+08 tumour cells (unstable)" in figures.alt_text(phase)
+    # The saddle, found here independently of tumour_model.equilibria: on the T-nullcline
+    # E = a(1 - bT)/n, the tumour-bearing steady states are the roots of dE/dt, bracketed on
+    # a log grid and refined by Brent's method, with Kuznetsov 1994's parameters.
+    q = tumour_model.PUBLISHED
+
+    def de_dt(t: float) -> float:
+        e = q.a * (1 - q.b * t) / q.n
+        return q.s + q.p * e * t / (q.g + t) - q.m * e * t - q.d * e
+
+    grid = np.geomspace(1.0, 1 / q.b * (1 - 1e-9), 4000)
+    roots = [brentq(de_dt, lo, hi) for lo, hi in zip(grid, grid[1:], strict=False)
+             if de_dt(lo) * de_dt(hi) < 0]
+    assert len(roots) == 3  # dormant, saddle, escape
+    assert f"saddle at {roots[1]:.2e} tumour cells (unstable)" in figures.alt_text(phase)
 
 
 def test_alt_text_requires_a_description():

@@ -5,7 +5,6 @@ from __future__ import annotations
 from immunocourse.figures import alt_text
 from immunocourse.lessons import monitoring
 from immunocourse.quiz import find_bank, load_bank
-from immunocourse.response import percent_change
 
 
 def test_scan_weeks_counts_follow_up_scans_only() -> None:
@@ -28,7 +27,9 @@ def test_schedule_follows_the_cited_intervals() -> None:
 
 def test_keys_are_the_engine_and_the_irecist_window() -> None:
     sums = monitoring.EXAMPLE_SUMS_MM
-    assert monitoring.example_change_week8_percent() == round(percent_change(sums[8], sums[0]), 1)
+    # By hand: 60 mm at baseline, 48 mm at week 8: (48 - 60) / 60 = -20%.
+    assert sums[0] == 60 and sums[8] == 48
+    assert monitoring.example_change_week8_percent() == -20.0
     assert monitoring.confirmation_window(16) == (20, 24)
     bank = load_bank(find_bank("monitoring"))
     assert bank.question("scans-by-week-48").answer == 6

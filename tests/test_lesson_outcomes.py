@@ -66,3 +66,11 @@ def test_landmark_table_lists_every_source() -> None:
     table = outcomes.landmark_table()
     for s in evidence.SURVIVAL_LANDMARKS:
         assert s.source in table
+
+
+def test_tmb_approval_and_ten_year_medians_come_from_their_records() -> None:
+    assert outcomes.TMB_APPROVAL.year == 2020
+    assert outcomes.TMB_APPROVAL.min_mutations_per_mb == 10
+    medians = outcomes.ten_year_medians()
+    # the combination's median survival is the longest of the three arms, ipilimumab's the shortest
+    assert medians["nivolumab + ipilimumab"] > medians["nivolumab"] > medians["ipilimumab"]

@@ -21,5 +21,8 @@ def test_tables() -> None:
     rows = lesson.regimen_table()
     assert len(rows) == len(schedule.REGIMENS)
     assert all(row["cite"] for row in rows)
-    assert [r[0] for r in lesson.ROUTES] == ["Intravenous (IV)", "Oral", "Topical",
-                                             "Intravesical"]
+    assert [r[0] for r in lesson.routes_table()] == [
+        "Intravenous (IV)", "Subcutaneous", "Intratumoral", "Oral", "Topical", "Intravesical"]
+    # US approvals of the under-the-skin checkpoint inhibitors (FDA notices)
+    assert lesson.under_skin_years() == {"atezolizumab": 2024, "nivolumab": 2024,
+                                         "pembrolizumab": 2025}

@@ -17,10 +17,10 @@ def test_every_dated_drug_cites_a_source_in_the_bibliography() -> None:
     for d in types.DRUGS:
         assert d.therapy_class in types.CLASSES
         if d.first_fda_year is None:
-            assert d.cite == ""
+            assert d.key == ""
         else:
             assert 1980 < d.first_fda_year < 2030
-            assert d.cite in keys, f"{d.name}: no bib entry {d.cite}"
+            assert d.key in keys, f"{d.name}: no bib entry {d.key}"
 
 
 def test_every_class_has_a_drug_and_the_table_shows_them_all() -> None:

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -327,4 +328,31 @@ def test_browser_scores_equal_python_scores(book: Path, serve_dir, guarded_page)
                 assert (state == "partial") == (0 < expected.points < expected.max_points)
                 checked += 1
     assert checked == 3 + 15 + 2 + 9 + 2 + 2  # every case above was really compared
+    assert guard.console_errors == [] and guard.external == []
+
+
+# Ends of the interval as a student types them; in binary floats |2.9 - 3.0| > 0.1.
+NUMERIC_ENDS = [(3.0, 0.1), (7.7, 0.1), (8.2, 1.0), (-7.2, 0.05), (23.3, 0.5), (0.3, 0.1),
+                (210, 0.5), (1e6, 0.001)]
+
+
+@pytest.mark.browser
+def test_browser_and_python_agree_on_the_written_ends_of_a_tolerance(
+        book: Path, serve_dir, guarded_page) -> None:
+    cases = []
+    for a, t in NUMERIC_ENDS:
+        da, dt = Decimal(repr(a)), Decimal(repr(t))
+        cases += [[a, t, float(g)] for g in (da - dt, da + dt, da - dt * 101 / 100,
+                                              da + dt * 101 / 100)]
+    python = [score(Question("q", "numeric", "P", "E", a, None, t, 1.0, None), g).points
+              for a, t, g in cases]
+    assert python == [1.0, 1.0, 0.0, 0.0] * len(NUMERIC_ENDS)  # ends in, just outside out
+    guard = guarded_page()
+    page = guard.page
+    page.goto(f"{serve_dir(book)}/index.html")
+    page.wait_for_function("window.immunocourseQuiz !== undefined")
+    browser = page.evaluate(
+        "(cases) => cases.map(([a, t, g]) => window.immunocourseQuiz.score("
+        "{type: 'numeric', answer: a, tolerance: t, points: 1}, g).points)", cases)
+    assert browser == python
     assert guard.console_errors == [] and guard.external == []

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from immunocourse.quiz.bank import Question
-from immunocourse.quiz.scoring import score
+from immunocourse.quiz.scoring import TOLERANCE_SLACK, score
 
 
 def q(kind: str, answer, options=None, tolerance=0.0, points=1.0) -> Question:
@@ -38,6 +38,16 @@ def test_truefalse_all_or_nothing():
 ])
 def test_numeric_tolerance_is_absolute_and_inclusive(given, points):
     assert score(NUM, given).points == points
+
+
+@pytest.mark.parametrize(("answer", "tolerance", "given"), [
+    (3.0, 0.1, 2.9), (3.0, 0.1, 3.1), (7.7, 0.1, 7.6), (7.7, 0.1, 7.8), (-7.2, 0.05, -7.25),
+])
+def test_numeric_tolerance_ends_are_decimal_not_binary(answer, tolerance, given):
+    # abs(2.9 - 3.0) is 0.10000000000000009 in binary floating point
+    assert score(q("numeric", answer, tolerance=tolerance), given).correct
+    outside = given + (0.001 if given > answer else -0.001)
+    assert not score(q("numeric", answer, tolerance=tolerance), outside).correct
 
 
 def test_numeric_without_tolerance_is_exact():
@@ -112,4 +122,8 @@ def test_multiple_matches_the_formula(case):
        st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6))
 def test_numeric_matches_the_rule(answer, tolerance, given_value):
     result = score(q("numeric", answer, tolerance=tolerance), given_value)
-    assert result.points == (1.0 if abs(given_value - answer) <= tolerance else 0.0)
+    slack = TOLERANCE_SLACK * max(abs(tolerance), abs(answer), 1.0)
+    assert result.points == (1.0 if abs(given_value - answer) <= tolerance + slack else 0.0)
+    # the slack only ever admits answers within a few units in the last place of the end
+    if result.points and abs(given_value - answer) > tolerance:
+        assert abs(given_value - answer) - tolerance <= slack

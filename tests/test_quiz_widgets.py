@@ -46,6 +46,20 @@ def test_every_change_saves_answers_json_in_bank_form(make_quiz, tmp_path: Path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.json"]  # no temp files
 
 
+def test_saved_answers_are_readable_by_collection_tools(make_quiz, tmp_path: Path):
+    # nbgrader's exchange and a grader account copy answers.json: with the usual umask 022
+    # it must be -rw-r--r--, like any file the student saves (a bare mkstemp gives 0600).
+    old = os.umask(0o022)
+    try:
+        make_quiz().answer("pick-one", "T cells")
+        assert (tmp_path / "answers.json").stat().st_mode & 0o777 == 0o644
+        os.umask(0o077)  # a student who keeps their files private keeps them private
+        make_quiz().answer("pick-one", "B cells")
+        assert (tmp_path / "answers.json").stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old)
+
+
 def test_rerunning_the_cell_restores_the_widgets(make_quiz):
     first = make_quiz("graded")
     first.answer("pick-one", "B cells")
@@ -166,7 +180,6 @@ def test_answer_rejects_values_the_widget_cannot_hold(make_quiz, tmp_path: Path)
         with pytest.raises((ValueError, KeyError)):
             quiz.answer(qid, value)
     assert not (tmp_path / "answers.json").exists()
-    assert os.environ.get("NBGRADER_EXECUTION") is None
 
 
 def test_released_notebooks_build_the_quiz_from_public_data_only(tmp_path: Path, monkeypatch):

@@ -742,3 +742,56 @@ def test_any_corruption_gives_a_result_or_a_clean_input_error(data) -> None:
         assert str(exc) and "\n" not in str(exc)
     else:
         assert out["best_overall_response"] in RECIST_LABELS + IRECIST_LABELS
+
+
+# ------------------------------------------------ thresholds reached only in exact arithmetic
+
+
+def test_thresholds_reached_in_decimal_but_not_in_binary_floats() -> None:
+    # Sizes in tenths of a millimetre whose float sums miss the threshold by one ulp.
+    # PR: 10.3 + 15.7 = 26.0 mm at baseline; 9.4 + 8.8 = 18.2 mm is exactly 70% of 26.0
+    # (-30%), but in binary 10 * (9.4 + 8.8) = 182.00000000000003 > 7 * 26.0 = 182.0.
+    pr = case(
+        [target("T1", 10.3, "liver"), target("T2", 15.7, "lung")],
+        scan(8, {"T1": 9.4, "T2": 8.8}),
+    )
+    assert 10 * (9.4 + 8.8) > 7 * (10.3 + 15.7)  # the float trap this case sets
+    assert labels(pr) == ["PR"]
+    # PD: nadir 23.6 + 14.9 = 38.5 mm; 42.9 + 3.3 = 46.2 mm is exactly 120% of 38.5
+    # (+20%) and +7.7 mm, but in binary 5 * 46.2 = 230.99999999999997 < 6 * 38.5 = 231.0.
+    pd = case(
+        [target("T1", 23.6, "liver"), target("T2", 14.9, "lung")],
+        scan(8, {"T1": 42.9, "T2": 3.3}),
+    )
+    assert 5 * (42.9 + 3.3) < 6 * (23.6 + 14.9)
+    assert labels(pd) == ["PD"]
+
+
+def test_a_new_lesion_of_0_mm_is_refused() -> None:
+    doc = case(one(20), scan(8, {"T1": 20}, new=[("N1", 0)]))
+    with pytest.raises(ResponseInputError) as info:
+        classify(doc)
+    assert str(info.value).startswith("followups[0].new_lesions[0].mm: ")
+    # and a measured new lesion, or one too small to measure (null), is accepted as PD
+    assert labels(case(one(20), scan(8, {"T1": 20}, new=[("N1", 0.1)]))) == ["PD"]
+    assert labels(case(one(20), scan(8, {"T1": 20}, new=[("N1", None)]))) == ["PD"]
+
+
+@pytest.mark.parametrize("state", ["CR", "non-CR/non-PD", "PD", "NE"])
+def test_a_nontarget_state_is_refused_without_baseline_nontarget_disease(state: str) -> None:
+    doc = case(one(20), scan(8, {"T1": 20}, state), nontargets=False)
+    with pytest.raises(ResponseInputError) as info:
+        classify(doc)
+    assert str(info.value).startswith("followups[0].nontarget: ")
+    assert "baseline.nontargets is false" in str(info.value)
+
+
+@pytest.mark.parametrize("key", ["\n", "a\nb", "", " T1", "\x1b[31m"])
+def test_a_key_that_would_break_the_line_is_quoted_in_the_message(key: str) -> None:
+    # found by mutation testing: hypothesis drew the key "\n" and the message had 2 lines
+    doc = _valid()
+    doc["baseline"][key] = 1
+    with pytest.raises(ResponseInputError) as info:
+        classify(doc)
+    assert str(info.value).startswith(f"baseline.{key!r}: unknown key")
+    assert str(info.value).isprintable()

@@ -4,32 +4,74 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
+import psutil
 import pytest
-from conftest import ROOT, free_port, wait_for_http
+from conftest import ROOT, wait_for_http
+
+
+def printed_ports(log: Path, proc: subprocess.Popen, timeout: float = 120) -> tuple[int, int]:
+    """The JupyterLab and book ports that `make start` printed (it was asked for port 0)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = log.read_text()
+        lab = re.search(r"http://127\.0\.0\.1:(\d+)/lab/tree/", text)
+        book = re.search(r"Course book:\s+http://127\.0\.0\.1:(\d+)/", text)
+        if lab and book:
+            return int(lab.group(1)), int(book.group(1))
+        assert proc.poll() is None, f"start exited early:\n{text}"
+        time.sleep(0.2)
+    raise TimeoutError(f"start printed no addresses:\n{log.read_text()}")
 
 
 @pytest.fixture
 def started(built_book: Path, tmp_path: Path):
-    lab_port, book_port = free_port(), free_port()
     log = open(tmp_path / "start.log", "w")  # noqa: SIM115 - closed below
+    # Port 0 for both: the servers take free ports themselves, so two tests never race for
+    # one that a probe found free a moment earlier.
     proc = subprocess.Popen(
-        [sys.executable, "-m", "immunocourse.start", "--port", str(lab_port),
-         "--book-port", str(book_port), "--token", "t0ken", "--no-browser"],
+        [sys.executable, "-m", "immunocourse.start", "--port", "0", "--book-port", "0",
+         "--token", "t0ken", "--no-browser"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     try:
+        lab_port, book_port = printed_ports(tmp_path / "start.log", proc)
         wait_for_http(f"http://127.0.0.1:{lab_port}/api/status?token=t0ken", proc=proc)
         yield proc, lab_port, book_port, tmp_path / "start.log"
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
         log.close()
+
+
+def listening(proc: subprocess.Popen) -> set[tuple[str, int]]:
+    """(address, port) of every listening TCP socket of the launcher and its children."""
+    procs = [psutil.Process(proc.pid)]
+    procs += procs[0].children(recursive=True)
+    found = set()
+    for p in procs:
+        try:
+            conns = p.net_connections(kind="inet")
+        except psutil.NoSuchProcess:
+            continue
+        found |= {(c.laddr.ip, c.laddr.port) for c in conns if c.status == psutil.CONN_LISTEN}
+    return found
+
+
+def test_servers_listen_on_loopback_only(started):
+    proc, lab_port, book_port, _ = started
+    sockets = listening(proc)
+    ports = {port for _, port in sockets}
+    assert {lab_port, book_port} <= ports, sockets
+    # Not 0.0.0.0, not ::, not a LAN address: a course server is not for the network.
+    assert {ip for ip, _ in sockets} == {"127.0.0.1"}, sockets
 
 
 @pytest.mark.browser
@@ -58,8 +100,12 @@ def test_start_serves_lab_on_the_start_notebook_and_the_book(started, guarded_pa
 
 def test_one_ctrl_c_stops_both(started):
     proc, lab_port, book_port, _ = started
+    group = [psutil.Process(proc.pid)] + psutil.Process(proc.pid).children(recursive=True)
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C sends to the group
-    assert proc.wait(timeout=30) == 0
+    assert proc.wait(timeout=60) == 0
+    # every process of the session ended (JupyterLab and its kernels), then the ports closed
+    gone, alive = psutil.wait_procs(group, timeout=30)
+    assert alive == []
     for port in (lab_port, book_port):
         with pytest.raises(OSError):
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=3)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -55,6 +56,7 @@ def pseudoprogression_pct() -> float:
 class Case:
     """A worked case: a RECIST/iRECIST input document and a one-line story."""
 
+    illustrative: ClassVar[bool] = True  # made up for teaching: no published number, no source
     id: str
     title: str
     story: str

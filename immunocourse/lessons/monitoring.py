@@ -11,6 +11,7 @@ read these parameters from here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import plotly.graph_objects as go
 
@@ -26,6 +27,7 @@ IRECIST_CONFIRM_WEEKS = (4, 8)  # confirm an iUPD 4-8 weeks later: seymour2017
 class Schedule:
     """An illustrative monitoring schedule (course illustration, not a real protocol)."""
 
+    illustrative: ClassVar[bool] = True  # made up for teaching; cited intervals are above
     weeks: int = 24  # how long the schedule runs
     infusion_every: int = 3  # a clinic visit with an infusion, a physical exam and liver tests
     thyroid_every: int = 6  # within the ASCO guideline's 4-6 weeks

@@ -10,6 +10,7 @@ notebook's explorer and the quiz keys all call the functions below.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
@@ -74,6 +75,37 @@ def landmark_table() -> str:
     return ('<table class="table" style="font-size: 0.9em"><caption>Published overall '
             "survival at 3 or 5 years</caption>"
             f"<thead><tr>{cells('th', header)}</tr></thead><tbody>{body}</tbody></table>")
+
+
+@dataclass(frozen=True)
+class BiomarkerApproval:
+    """A US approval of a drug for any solid tumour carrying a biomarker."""
+
+    biomarker: str
+    drug: str
+    us_approval: str  # ISO date of the FDA approval
+    min_mutations_per_mb: int  # the biomarker's cut-off
+    key: str
+    source: str
+    checked: str
+
+    @property
+    def year(self) -> int:
+        return int(self.us_approval[:4])
+
+
+# FDA approval summary (Clin Cancer Res 2021): accelerated approval on 16 June 2020 for
+# unresectable or metastatic TMB-H solid tumours (>= 10 mut/Mb) that progressed after prior
+# treatment with no satisfactory alternative.
+TMB_APPROVAL = BiomarkerApproval(
+    "tumour mutational burden-high (TMB-H)", "pembrolizumab", "2020-06-16", 10,
+    "marcus2021tmb", "Marcus et al., Clin Cancer Res 2021", "2026-12-01")
+
+
+def ten_year_medians() -> dict[str, float]:
+    """CheckMate 067's final report: median overall survival in months, by arm."""
+    return {m.group: m.median_os_months for m in evidence.MEDIAN_SURVIVAL
+            if m.study == "CheckMate 067"}
 
 
 # Quiz keys (quizzes/banks/outcomes.yml, answer_from)

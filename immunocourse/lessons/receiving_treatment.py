@@ -7,19 +7,81 @@ quiz read one set of numbers.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from immunocourse import schedule
 
-# How immunotherapy can be given (NCI "Immunotherapy to Treat Cancer").
-ROUTES: tuple[tuple[str, str, str], ...] = (
-    ("Intravenous (IV)", "into a vein, as an infusion through a drip",
-     "checkpoint inhibitors such as pembrolizumab and nivolumab"),
-    ("Oral", "as pills or capsules swallowed at home", "lenalidomide capsules"),
-    ("Topical", "as a cream rubbed onto the skin, for very early skin cancer",
-     "imiquimod cream"),
-    ("Intravesical", "straight into the bladder through a thin tube",
-     "BCG for early bladder cancer"),
+
+@dataclass(frozen=True)
+class Route:
+    """One way immunotherapy can be given, with an example and the source that confirms it."""
+
+    route: str
+    how: str
+    example: str
+    key: str
+    source: str
+    checked: str
+
+
+@dataclass(frozen=True)
+class UnderSkinApproval:
+    """The US approval of a checkpoint inhibitor form injected under the skin."""
+
+    drug: str
+    brand: str
+    us_approval: str  # ISO date of the FDA approval
+    key: str
+    source: str
+    checked: str = "2026-12-01"
+
+    @property
+    def year(self) -> int:
+        return int(self.us_approval[:4])
+
+
+# FDA approval notices, each confirmed on 2026-12-01 in the notice or in two reports of it.
+UNDER_SKIN_APPROVALS: tuple[UnderSkinApproval, ...] = (
+    UnderSkinApproval("atezolizumab", "Tecentriq Hybreza", "2024-09-12",
+                      "fdaatezolizumabsc2024", "US FDA approval, 12 September 2024"),
+    UnderSkinApproval("nivolumab", "Opdivo Qvantig", "2024-12-27", "fdanivolumabsc2024",
+                      "US FDA approval, 27 December 2024"),
+    UnderSkinApproval("pembrolizumab", "Keytruda Qlex", "2025-09-19", "fdapembrolizumabsc2025",
+                      "US FDA approval, 19 September 2025"),
+)
+
+# How immunotherapy can be given: the NCI's four routes, plus injections under the skin and
+# into the tumour, each confirmed in the label or approval notice named.
+ROUTES: tuple[Route, ...] = (
+    Route("Intravenous (IV)", "into a vein, as an infusion through a drip",
+          "checkpoint inhibitors such as pembrolizumab and nivolumab", "nciimmunotherapy",
+          "National Cancer Institute", "2026-11-27"),
+    Route("Subcutaneous", "injected under the skin, in a few minutes",
+          "under-the-skin forms of atezolizumab, nivolumab and pembrolizumab; teclistamab",
+          "tecvaylilabel", "US labels and FDA approval notices", "2026-12-01"),
+    Route("Intratumoral", "injected straight into the tumour",
+          "T-VEC, injected into melanoma in the skin and lymph nodes", "fdatvec2015",
+          "US FDA approval, 2015", "2026-12-01"),
+    Route("Oral", "as pills or capsules swallowed at home", "lenalidomide capsules",
+          "nciimmunotherapy", "National Cancer Institute", "2026-11-27"),
+    Route("Topical", "as a cream rubbed onto the skin, for very early skin cancer",
+          "imiquimod cream", "nciimmunotherapy", "National Cancer Institute", "2026-11-27"),
+    Route("Intravesical", "straight into the bladder through a thin tube",
+          "BCG for early bladder cancer", "nciimmunotherapy", "National Cancer Institute",
+          "2026-11-27"),
 )
 ROUTES_CITE = "nciimmunotherapy"
+
+
+def routes_table() -> list[tuple[str, str, str]]:
+    """(route, how it is given, example) for each row of the page's routes table."""
+    return [(r.route, r.how, r.example) for r in ROUTES]
+
+
+def under_skin_years() -> dict[str, int]:
+    """Drug -> year of the US approval of its under-the-skin form."""
+    return {a.drug: a.year for a in UNDER_SKIN_APPROVALS}
+
 
 # Reactions where a needle goes in (NCI "Immunotherapy Side Effects").
 NEEDLE_SITE_REACTIONS = ("pain", "swelling", "soreness", "redness", "itchiness", "rash")

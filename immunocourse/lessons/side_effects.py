@@ -1,18 +1,25 @@
-"""Lesson 9, side effects: the numbers the page quotes and the quiz keys, from ``evidence``.
+"""Lesson 9, side effects and when to get help: the numbers and lists the page quotes, and
+the quiz keys.
 
-Published data only (CheckMate 067 adverse events, onset windows, CTCAE grades); nothing
-here is simulated. The figures are in ``immunocourse.evidence_figures``.
+Published data only (CheckMate 067 adverse events, onset windows and CTCAE grades from
+``evidence``; organ-by-organ warning signs, deaths and US approvals as records here); nothing
+here is simulated. The figures are in ``immunocourse.evidence_figures``. Every record below
+carries ``key`` (its BibTeX key in book/references.bib), ``source`` (a short citation) and
+``checked`` (the date it was last read against that source).
 """
 
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
 from immunocourse import evidence, evidence_figures
 
 COMBO, NIVO, IPI = "nivolumab + ipilimumab", "nivolumab", "ipilimumab"
+LIVER_ROW = "Raised liver enzyme (ALT)"
+CHECKED = "2026-12-01"
 
 # The seed page's list of reasons to call the care team (Cleveland Clinic 2020, recovered in
 # the course fact sheet, section 1). Kept here so the page and the quiz share one list.
@@ -28,6 +35,188 @@ CALL_THE_CARE_TEAM: tuple[str, ...] = (
 # NCI, "Immunotherapy Side Effects": skin reactions where the needle goes in.
 NEEDLE_SITE_REACTIONS: tuple[str, ...] = (
     "Pain", "Swelling", "Soreness", "Redness", "Itchiness", "Rash")
+
+
+# --- Organ by organ: the warning signs -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrganSign:
+    """One organ an immune side effect can inflame: the signs in lay words beside the medical
+    term, and whether the sign belongs on the printable emergency checklist."""
+
+    organ: str  # the part of the body, in lay words
+    term: str  # the medical name of the inflammation or disorder
+    signs: str  # what a person may notice, in lay words
+    note: str  # one line on why it matters
+    emergency: bool  # on the printable checklist
+    key: str
+    source: str
+    checked: str = CHECKED
+
+
+_ASCO = "Brahmer et al., J Clin Oncol 2018 (ASCO guideline)"
+_ASCO21 = "Schneider et al., J Clin Oncol 2021 (ASCO guideline update)"
+
+# The ASCO guideline's organ chapters and its patient-counselling lists (the endocrine list,
+# Table 4 of Brahmer 2018, names headaches, vision changes, extreme tiredness, dizziness or
+# fainting, feeling thirstier than usual and urinating more often), checked 2026-12-01.
+ORGAN_SIGNS: tuple[OrganSign, ...] = (
+    OrganSign("Lungs", "pneumonitis", "a new cough, or breathlessness",
+              "Inflamed lungs can stop oxygen getting into the blood.", True,
+              "brahmer2018", _ASCO),
+    OrganSign("Gut", "colitis", "diarrhoea, blood or mucus in the stools, or bad tummy pain",
+              "Severe colitis can tear the bowel wall.", True, "brahmer2018", _ASCO),
+    OrganSign("Liver", "hepatitis", "yellow skin or eyes (jaundice), or dark urine",
+              "Often found first on a blood test of liver enzymes such as ALT.", True,
+              "brahmer2018", _ASCO),
+    OrganSign("Pituitary gland (at the base of the brain)", "hypophysitis",
+              "a severe headache, or a change in vision",
+              "The pituitary runs other hormone glands; damage is often permanent.", True,
+              "brahmer2018", _ASCO),
+    OrganSign("Adrenal glands", "adrenal insufficiency", "extreme tiredness, or fainting",
+              "A sudden lack of the stress hormone cortisol (adrenal crisis) can be fatal.",
+              True, "brahmer2018", _ASCO),
+    OrganSign("Thyroid gland", "thyroiditis (an underactive or overactive thyroid)",
+              "tiredness, feeling cold and weight gain; or a racing heart, sweating and "
+              "weight loss",
+              "Checked with blood tests of TSH and free T4; thyroid tablets are often needed "
+              "for life.", False, "brahmer2018", _ASCO),
+    OrganSign("Pancreas", "type 1 diabetes", "great thirst, or passing a lot of urine",
+              "Can arrive suddenly as a dangerous acid build-up (diabetic ketoacidosis); "
+              "insulin is then needed for life.", True, "brahmer2018", _ASCO),
+    OrganSign("Heart", "myocarditis", "chest pain, or a racing or irregular heart",
+              "Rare, but often fatal when it happens; it tends to come early in treatment.",
+              True, "patel2021", "Patel et al., Curr Oncol Rep 2021"),
+    OrganSign("Nerves and muscles", "neurological side effects (such as myasthenia gravis)",
+              "muscle weakness, or double vision; also numbness, confusion or a stiff neck",
+              "Weakness can spread to the muscles used for breathing and swallowing.", True,
+              "schneider2021", _ASCO21),
+    OrganSign("Kidneys", "nephritis",
+              "passing much less urine, blood in the urine, or swollen ankles",
+              "Often found first on a blood test (creatinine).", False,
+              "brahmer2018", _ASCO),
+    OrganSign("Skin", "severe skin reactions (such as Stevens-Johnson syndrome)",
+              "a rash with blisters or peeling skin, or sores in the mouth or eyes",
+              "Most rashes are mild; blistering ones are an emergency.", True,
+              "brahmer2018", _ASCO),
+)
+
+
+def organ_sign(term: str) -> OrganSign:
+    for s in ORGAN_SIGNS:
+        if s.term.startswith(term):
+            return s
+    raise KeyError(f"no organ sign for {term!r}")
+
+
+def organ_table() -> str:
+    """Every organ, its signs in lay words and its medical term, as an HTML table."""
+    rows = [[s.organ, s.signs, s.term, s.note] for s in ORGAN_SIGNS]
+    return _html_table(["Part of the body", "Signs to report", "Medical term", "Why it matters"],
+                       rows, "Immune side effects organ by organ (ASCO guideline; "
+                       "Patel et al. 2021 for the heart)")
+
+
+def emergency_checklist() -> str:
+    """The printable checklist: one line per sign that calls for urgent care, lay words
+    first, then the organ and the medical term, as an HTML list with tick boxes drawn as
+    text."""
+    items = "".join(
+        f"<li><span aria-hidden=\"true\">&#9744;</span> {html.escape(s.signs.capitalize())} "
+        f"&#8212; <em>{html.escape(s.organ.split(' (')[0].lower())}: "
+        f"{html.escape(s.term)}</em></li>"
+        for s in ORGAN_SIGNS if s.emergency)
+    return f'<ul class="emergency-checklist">{items}</ul>'
+
+
+def emergency_terms() -> list[str]:
+    """The medical terms on the printable checklist (the quiz checks one)."""
+    return [s.term for s in ORGAN_SIGNS if s.emergency]
+
+
+# --- How often they kill, and how early ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FatalToxicity:
+    """Deaths caused by checkpoint-inhibitor side effects, as reported by one meta-analysis."""
+
+    low_pct: float  # lowest regimen-specific share of treated patients who died of a side effect
+    high_pct: float  # highest (combination of anti-PD-1 and anti-CTLA-4)
+    median_days_single: float  # median days from starting treatment to a fatal event, one drug
+    median_days_combination: float  # the same, two checkpoint inhibitors together
+    key: str = "wang2018"
+    source: str = "Wang et al., JAMA Oncol 2018"
+    checked: str = CHECKED
+
+
+# Wang 2018, Key Points: fatalities in 0.3% to 1.3% of treated patients; median 40 and 14.5
+# days for monotherapy and combination (read in the abstract, 2026-12-01).
+FATAL = FatalToxicity(0.3, 1.3, 40, 14.5)
+
+
+def deaths_per_thousand(pct: float) -> float:
+    """A percentage as people out of 1,000."""
+    return round(pct * 10, 1)
+
+
+def fatal_per_thousand_highest() -> float:
+    """Quiz key: out of 1,000 people on the regimen with the highest rate, how many died of a
+    side effect in Wang 2018."""
+    return deaths_per_thousand(FATAL.high_pct)
+
+
+# --- Checkpoint inhibitors under the skin --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubcutaneousApproval:
+    """A checkpoint inhibitor's first US approval as an injection under the skin."""
+
+    drug: str
+    brand: str
+    us_approval: str  # ISO date of the FDA approval
+    key: str
+    source: str
+    checked: str = CHECKED
+
+
+SUBCUTANEOUS: tuple[SubcutaneousApproval, ...] = (
+    SubcutaneousApproval("atezolizumab", "Tecentriq Hybreza", "2024-09-12",
+                         "fdaatezolizumabsc2024", "FDA approval notice, 12 September 2024"),
+    SubcutaneousApproval("nivolumab", "Opdivo Qvantig", "2024-12-27",
+                         "fdanivolumabsc2024", "FDA approval, 27 December 2024"),
+    SubcutaneousApproval("pembrolizumab", "Keytruda Qlex", "2025-09-19",
+                         "fdapembrolizumabsc2025", "FDA approval notice, 19 September 2025"),
+)
+
+
+def subcutaneous_sentence() -> str:
+    parts = [f"{s.drug} ({s.us_approval[:4]})" for s in SUBCUTANEOUS]
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+# --- CheckMate 067 (numbers in ``evidence``) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiverDetail:
+    """CheckMate 067, combination arm: the unrounded liver rows, raised ALT (a blood test)
+    beside clinically diagnosed hepatitis, percent of patients."""
+
+    alt_any_pct: float
+    alt_grade34_pct: float
+    hepatitis_any_pct: float
+    hepatitis_grade34_pct: float
+    key: str = "larkin2015"
+    source: str = ("Larkin et al., N Engl J Med 2015, as reproduced in J Immunother Cancer "
+                   "2020;8:e001322, Table 1")
+    checked: str = CHECKED
+
+
+# 55/313, 26/313, 10/313 and 8/313 patients in the combination arm.
+LIVER_COMBO = LiverDetail(17.6, 8.3, 3.2, 2.6)
 
 
 def adverse_event_figure() -> go.Figure:
@@ -57,11 +246,12 @@ def adverse_event_table() -> str:
 
 
 # Quiz keys (quizzes/banks/side-effects.yml, answer_from)
-def hepatitis_grade3_times_combo_vs_nivo() -> float:
-    """How many times more often grade >= 3 hepatitis occurred with the combination than
-    with nivolumab alone."""
-    hep = evidence.adverse_event("Hepatitis")
-    return round(hep.grade3plus[COMBO] / hep.grade3plus[NIVO], 1)
+def liver_grade3_points_combo_minus_nivo() -> int:
+    """Percentage points between the arms' shares of grade >= 3 raised liver enzyme (ALT).
+    A difference of rounded percentages moves by at most one point; a ratio of them can move
+    a great deal when one is near zero, which is why the quiz asks for the difference."""
+    alt = evidence.adverse_event(LIVER_ROW)
+    return alt.grade3plus[COMBO] - alt.grade3plus[NIVO]
 
 
 def grade3_points_combo_minus_nivo() -> int:
@@ -92,18 +282,19 @@ def ctcae_table() -> str:
 
 
 def grade_needing_hospital_care() -> str:
-    """The lowest CTCAE grade whose description involves hospital care."""
+    """The lowest CTCAE grade whose definition says hospital care is indicated."""
     return str(min(g for g, text in evidence.CTCAE_GRADES.items() if "hospital" in text))
 
 
-def compare_arms(event: str = "Hepatitis", severe: bool = True) -> str:
+def compare_arms(event: str = LIVER_ROW, severe: bool = True) -> str:
     """One side effect, combination versus nivolumab alone: the difference in percentage
     points and the ratio, in a sentence (the notebook's explorer prints it)."""
     ae = evidence.adverse_event(event)
     rates = ae.grade3plus if severe else ae.any_grade
     combo, nivo = rates[COMBO], rates[NIVO]
     kind = "grade 3 or higher" if severe else "any grade"
-    ratio = (f"{combo / nivo:.1f} times as often" if nivo
+    ratio = (f"about {combo / nivo:.0f} times as often, though both figures are rounded to "
+             "whole percentages, so the ratio is rough" if nivo
              else "no ratio, because the nivolumab figure rounds to 0%")
     return (f"{event} ({kind}): {combo}% with nivolumab + ipilimumab vs {nivo}% with "
             f"nivolumab alone; a difference of {combo - nivo} percentage points, {ratio}. "

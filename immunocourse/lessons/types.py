@@ -4,9 +4,10 @@
 renders it as a table, the timeline figure plots it and the quiz keys count from it.
 
 ``first_fda_year`` is the year of the drug's first US Food and Drug Administration approval
-for a use against cancer (for the preventive vaccines, against a cancer-causing infection),
-each confirmed against the source in ``cite``. ``None`` means the course has not confirmed a
-year, so the table says so and the timeline leaves the drug out rather than guess.
+(US approval) for a use against cancer (for the preventive vaccines, against a
+cancer-causing infection), each confirmed against the source in ``key`` on the date in
+``checked``. ``None`` means the course has not confirmed a year, so the table says so and the
+timeline leaves the drug out rather than guess.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ class Drug:
     target: str  # what the drug binds, blocks or is aimed at
     first_fda_year: int | None  # first FDA approval for a cancer use; None = not confirmed
     first_use: str  # what that first approval was for
-    cite: str  # bibliography key confirming the year (empty when there is no year)
+    key: str  # bibliography key confirming the year (empty when there is no year)
+    source: str = ""  # short citation for that key (empty when there is no year)
+    checked: str = "2026-11-27"  # ISO date the year was last confirmed against ``key``
 
 
 CHECKPOINT = "Checkpoint inhibitor"
@@ -40,53 +43,86 @@ MODULATOR = "Immunomodulator"
 CLASSES = (CHECKPOINT, CELL, BISPECIFIC, ANTIBODY, VACCINE, VIRUS, CYTOKINE, MODULATOR)
 
 DRUGS: tuple[Drug, ...] = (
-    Drug("ipilimumab", CHECKPOINT, "CTLA-4", 2011, "advanced melanoma", "fdaipilimumab2011"),
+    Drug("ipilimumab", CHECKPOINT, "CTLA-4", 2011, "advanced melanoma",
+         "fdaipilimumab2011", "US FDA approval, 2011"),
     Drug("pembrolizumab", CHECKPOINT, "PD-1", 2014, "advanced melanoma",
-         "fdapembrolizumab2014"),
-    Drug("nivolumab", CHECKPOINT, "PD-1", 2014, "advanced melanoma", "fdanivolumab2014"),
+         "fdapembrolizumab2014", "US FDA approval, 2014"),
+    Drug("nivolumab", CHECKPOINT, "PD-1", 2014, "advanced melanoma",
+         "fdanivolumab2014", "US FDA approval, 2014"),
     Drug("atezolizumab", CHECKPOINT, "PD-L1", 2016, "advanced bladder (urothelial) cancer",
-         "ning2017"),
+         "ning2017", "Ning et al., Oncologist 2017"),
     Drug("relatlimab (with nivolumab)", CHECKPOINT, "LAG-3", 2022, "advanced melanoma",
-         "fdarelatlimab2022"),
+         "fdarelatlimab2022", "US FDA approval, 2022"),
     Drug("tisagenlecleucel", CELL, "CD19 (CAR T cells)", 2017,
-         "acute lymphoblastic leukaemia in children and young adults", "fdatisagenlecleucel2017"),
+         "acute lymphoblastic leukaemia in children and young adults",
+         "fdatisagenlecleucel2017", "US FDA approval, 2017"),
     Drug("lifileucel", CELL, "the patient's own tumour (TIL)", 2024, "advanced melanoma",
-         "fdalifileucel2024"),
+         "fdalifileucel2024", "US FDA approval, 2024"),
     Drug("NK-cell therapies", CELL, "various", None,
          "investigational: in clinical trials, none FDA-approved that the course could confirm",
          ""),
     Drug("blinatumomab", BISPECIFIC, "CD19 and CD3", 2014, "acute lymphoblastic leukaemia",
-         "przepiorka2015"),
+         "przepiorka2015", "Przepiorka et al., Clin Cancer Res 2015"),
     Drug("tebentafusp", BISPECIFIC, "gp100 and CD3", 2022, "uveal (eye) melanoma",
-         "fdatebentafusp2022"),
+         "fdatebentafusp2022", "US FDA approval, 2022"),
     Drug("teclistamab", BISPECIFIC, "BCMA and CD3", 2022, "multiple myeloma",
-         "fdateclistamab2022"),
-    Drug("rituximab", ANTIBODY, "CD20", 1997, "B-cell non-Hodgkin lymphoma", "fdarituximab1997"),
+         "fdateclistamab2022", "US FDA approval, 2022"),
+    Drug("rituximab", ANTIBODY, "CD20", 1997, "B-cell non-Hodgkin lymphoma",
+         "fdarituximab1997", "US FDA approval, 1997"),
     Drug("trastuzumab", ANTIBODY, "HER2", 1998, "HER2-positive breast cancer",
-         "fdatrastuzumab1998"),
+         "fdatrastuzumab1998", "US FDA approval, 1998"),
     Drug("sipuleucel-T", VACCINE, "PAP (a prostate protein)", 2010, "advanced prostate cancer",
-         "fdasipuleucel2010"),
+         "fdasipuleucel2010", "US FDA approval, 2010"),
+    # Listed with the vaccines because BCG is a tuberculosis vaccine, but in the bladder it
+    # works as an immune stimulant. Its first US approval year (about 1990) was searched for
+    # again on 2026-12-01 and still not confirmed in a primary source, so it stays unset.
     Drug("BCG (into the bladder)", VACCINE, "the bladder lining (local inflammation)", None,
          "early bladder cancer; the first approval year is not confirmed here", ""),
     Drug("HPV vaccine (Gardasil)", VACCINE, "human papillomavirus", 2006,
-         "preventing cervical cancer and precancers caused by HPV", "fdagardasil2006"),
-    Drug("hepatitis B vaccine", VACCINE, "hepatitis B virus", None,
-         "preventing hepatitis B infection, a cause of liver cancer; year not confirmed here",
-         ""),
+         "preventing cervical cancer and precancers caused by HPV",
+         "fdagardasil2006", "US FDA approval, 2006"),
+    # Licensed in the US in 1981 (plasma-derived); the recombinant vaccine followed in 1986.
+    Drug("hepatitis B vaccine", VACCINE, "hepatitis B virus", 1981,
+         "preventing hepatitis B infection, a cause of liver cancer", "nejm1989hbv",
+         "N Engl J Med 1989 (editorial)", "2026-12-01"),
     Drug("talimogene laherparepvec (T-VEC)", VIRUS, "tumour cells it infects", 2015,
-         "melanoma in the skin and lymph nodes", "fdatvec2015"),
+         "melanoma in the skin and lymph nodes", "fdatvec2015", "US FDA approval, 2015"),
     Drug("interferon alfa-2a and alfa-2b", CYTOKINE, "interferon receptor", 1986,
-         "hairy cell leukaemia", "sciencenews1986"),
+         "hairy cell leukaemia", "sciencenews1986", "Science News, 14 June 1986"),
     Drug("aldesleukin (IL-2)", CYTOKINE, "IL-2 receptor", 1992, "advanced kidney cancer",
-         "fdaaldesleukin1992"),
+         "fdaaldesleukin1992", "US FDA approval, 1992"),
     Drug("imiquimod", MODULATOR, "TLR7 (a danger sensor on immune cells)", 2004,
-         "superficial basal cell skin cancer", "fdaimiquimod2004"),
+         "superficial basal cell skin cancer", "fdaimiquimod2004", "US FDA approval, 2004"),
     Drug("lenalidomide", MODULATOR, "cereblon", 2005, "a myelodysplastic syndrome (del 5q)",
-         "fdalenalidomide2005"),
-    Drug("thalidomide", MODULATOR, "cereblon", 2006, "multiple myeloma", "fdathalidomide2006"),
+         "fdalenalidomide2005", "US FDA approval, 2005"),
+    Drug("thalidomide", MODULATOR, "cereblon", 2006, "multiple myeloma",
+         "fdathalidomide2006", "US FDA approval, 2006"),
     Drug("pomalidomide", MODULATOR, "cereblon", 2013, "multiple myeloma",
-         "fdapomalidomide2013"),
+         "fdapomalidomide2013", "US FDA approval, 2013"),
 )
+
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A US accelerated approval later withdrawn because its confirmatory trial failed."""
+
+    drug: str
+    use: str
+    approved_year: int
+    withdrawn_year: int
+    failed_trial: str
+    key: str
+    source: str
+    checked: str
+
+
+# Roche's announcement of 8 March 2021: the 2016 accelerated approval (IMvigor210) was
+# withdrawn after the confirmatory IMvigor211 trial missed its primary endpoint.
+ATEZOLIZUMAB_BLADDER = Withdrawal(
+    "atezolizumab", "bladder (urothelial) cancer after platinum chemotherapy", 2016, 2021,
+    "IMvigor211", "roche2021withdrawal", "Roche announcement, 8 March 2021", "2026-12-01")
+
 
 def drug(name: str) -> Drug:
     return next(d for d in DRUGS if d.name == name)
@@ -98,7 +134,7 @@ def table() -> pd.DataFrame:
         "Class": d.therapy_class,
         "Drug": d.name,
         "Target": d.target,
-        "First FDA approval (cancer use)": (str(d.first_fda_year) if d.first_fda_year
+        "First US approval (cancer use)": (str(d.first_fda_year) if d.first_fda_year
                                             else "not confirmed"),
         "First approved for": d.first_use,
     } for d in DRUGS]
@@ -115,12 +151,12 @@ def myst_table() -> str:
     """
     parts = []
     for cls in CLASSES:
-        lines = [f"**{cls}**", "", "| Drug | Target | First FDA approval | First approved for |",
+        lines = [f"**{cls}**", "", "| Drug | Target | First US approval | First approved for |",
                  "| --- | --- | --- | --- |"]
         for d in DRUGS:
             if d.therapy_class != cls:
                 continue
-            year = (f"{d.first_fda_year} {{cite:p}}`{d.cite}`" if d.first_fda_year
+            year = (f"{d.first_fda_year} {{cite:p}}`{d.key}`" if d.first_fda_year
                     else "not confirmed")
             lines.append(f"| {d.name} | {d.target} | {year} | {d.first_use} |")
         parts.append("\n".join(lines))

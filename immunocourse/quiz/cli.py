@@ -31,6 +31,14 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("quiz_id")
     grade.add_argument("--course", type=Path, default=BANKS_DIR.parent,
                        help="nbgrader course folder (default: quizzes)")
+    export = sub.add_parser(
+        "export", help="write banks for Moodle (XML) or Canvas (QTI .zip); see quiz/lms.py")
+    export.add_argument("--format", required=True, choices=("moodle", "qti"), dest="fmt",
+                        help="moodle: <quiz-id>.moodle.xml; qti: <quiz-id>.qti.zip (Canvas)")
+    export.add_argument("quiz_ids", nargs="*", metavar="QUIZ",
+                        help="quiz ids (default: every bank)")
+    export.add_argument("--out", type=Path, required=True, help="output folder")
+    export.add_argument("--banks", type=Path, default=BANKS_DIR, help="folder of banks")
     return parser
 
 
@@ -50,6 +58,11 @@ def main(argv: list[str]) -> int:
 
     if args.command == "grade":
         return _grade(args.course, args.quiz_id)
+
+    if args.command == "export":
+        from immunocourse.quiz.lms import main_export
+
+        return main_export(args.quiz_ids, args.fmt, args.out, args.banks)
 
     from immunocourse.quiz.build import SOURCE_DIR, build
 

@@ -1,7 +1,8 @@
 """Scoring: the one function every rendering and the autograder use.
 
 * single, truefalse: all or nothing;
-* numeric: full points when ``|given - answer| <= tolerance``;
+* numeric: full points when ``|given - answer| <= tolerance`` (as decimals: 2.9 is within
+  3.0 ± 0.1);
 * multiple: ``points * max(0, (right picked - wrong picked) / number of right options)``.
 
 An answer of the wrong type, or naming something that is not an option, scores 0 and the
@@ -10,6 +11,7 @@ reason says why, so the student's feedback explains the zero.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +24,20 @@ class Score:
     max_points: float
     correct: bool
     reason: str
+
+
+# In binary floating point |2.9 - 3.0| is 0.10000000000000009, so 3.0 ± 0.1 would reject the
+# 2.9 that a student types. Rounding the written decimals to floats and subtracting errs by
+# at most 2.5 units of float epsilon times the largest magnitude involved, so the interval is
+# widened by 4 of them, as Moodle widens its own (qtype_numerical_answer's
+# get_tolerance_interval). quiz.js does the same float operations, so the book agrees.
+TOLERANCE_SLACK = 4 * sys.float_info.epsilon
+
+
+def within_tolerance(given: float, answer: float, tolerance: float) -> bool:
+    """``|given - answer| <= tolerance`` for the decimals as written (2.9 is in 3.0 ± 0.1)."""
+    slack = TOLERANCE_SLACK * max(abs(tolerance), abs(answer), 1.0)
+    return abs(given - answer) <= tolerance + slack
 
 
 def score(question: Question, given: Any) -> Score:
@@ -51,7 +67,7 @@ def score(question: Question, given: Any) -> Score:
     if kind == "numeric":
         if not is_number(given):
             return zero(f"expected a number, got {type(given).__name__}")
-        if abs(float(given) - float(question.answer)) <= question.tolerance:
+        if within_tolerance(float(given), float(question.answer), question.tolerance):
             return Score(full, full, True, "correct")
         return zero(f"incorrect (accepted: {question.answer} ± {question.tolerance:g})"
                     if question.tolerance else "incorrect")

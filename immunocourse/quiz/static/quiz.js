@@ -3,7 +3,8 @@
  * Each <section class="quiz"> carries its answer key as <script type="application/json"
  * class="quiz-key">. Scoring mirrors immunocourse/quiz/scoring.py exactly (a parity test
  * compares them): single and truefalse all or nothing; numeric full points when
- * |given - answer| <= tolerance; multiple points * max(0, (right - wrong) / right options).
+ * |given - answer| <= tolerance (plus a few ulps, see scoring.py); multiple
+ * points * max(0, (right - wrong) / right options).
  * No kernel, no network, no framework: plain ES2017 on native form controls, so keyboard
  * and screen-reader behaviour is the browser's own.
  */
@@ -18,7 +19,10 @@
     if (question.type === "single" || question.type === "truefalse") {
       points = given === question.answer ? max : 0;
     } else if (question.type === "numeric") {
-      points = Math.abs(given - question.answer) <= question.tolerance ? max : 0;
+      // scoring.py's TOLERANCE_SLACK: the same float operations, so 2.9 is in 3.0 ± 0.1
+      const slack = 4 * Number.EPSILON *
+        Math.max(Math.abs(question.tolerance), Math.abs(question.answer), 1);
+      points = Math.abs(given - question.answer) <= question.tolerance + slack ? max : 0;
     } else if (question.type === "multiple") {
       const right = new Set(question.answer);
       const picked = new Set(given);
