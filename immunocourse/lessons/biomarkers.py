@@ -105,6 +105,37 @@ NUMBERS: tuple[PublishedNumber, ...] = (
     PublishedNumber("pdl1_all_orr", 19.4, "%", "response rate in all 495 lung cancer "
                     "patients, whatever their PD-L1", "garon2015",
                     "Garon et al., N Engl J Med 2015", CHECKED),
+    # Reck 2016 / Garon 2015: the high-PD-L1 cut-off is a TPS of at least 50%.
+    PublishedNumber("tps_high_cutoff", 50, "%", "TPS at or above which PD-L1 counts as high "
+                    "in lung cancer (KEYNOTE-001, KEYNOTE-024)", "garon2015",
+                    "Garon et al., N Engl J Med 2015", CHECKED),
+    # Subbiah 2020: TMB-H means at least 10 mutations per megabase.
+    PublishedNumber("tmb_cutoff", 10, "mutations per megabase", "threshold for TMB-high in "
+                    "the 2020 US approval", "subbiah2020", "Subbiah et al., Ann Oncol 2020",
+                    CHECKED),
+    # Nathan 2021, abstract (reproduced by Clinical Oncology News): 1-year OS 73% with
+    # tebentafusp vs 59% with the investigator's choice, in 378 HLA-A*02:01-positive patients.
+    PublishedNumber("tebentafusp_os1y", 73, "%", "alive at 1 year with tebentafusp",
+                    "nathan2021", "Nathan et al., N Engl J Med 2021", CHECKED),
+    PublishedNumber("tebentafusp_control_os1y", 59, "%", "alive at 1 year with the "
+                    "investigator's choice of treatment", "nathan2021",
+                    "Nathan et al., N Engl J Med 2021", CHECKED),
+    # Kim 2017, abstract: 97 resected lung cancers stained with four PD-L1 antibodies; SP142
+    # labelled fewer tumour cells; 7 cases discordant between the resected specimen and
+    # matched tissue-microarray cores.
+    PublishedNumber("kim_cases", 97, "cancers", "resected lung cancers stained with several "
+                    "PD-L1 tests", "kim2017pdl1", "Kim et al., Oncotarget 2017", CHECKED),
+    PublishedNumber("kim_discordant", 7, "cancers", "cancers whose PD-L1 result differed "
+                    "between small tissue cores and the whole removed specimen",
+                    "kim2017pdl1", "Kim et al., Oncotarget 2017", CHECKED),
+    # Kimmtrak label, boxed warning: monitor for at least 16 hours after the first three
+    # infusions.
+    PublishedNumber("crs_watch_hours", 16, "hours", "minimum observation after each of the "
+                    "first tebentafusp infusions", "kimmtraklabel2022",
+                    "Kimmtrak US prescribing information 2022", CHECKED),
+    PublishedNumber("crs_watch_doses", 3, "infusions", "first infusions needing that "
+                    "observation", "kimmtraklabel2022",
+                    "Kimmtrak US prescribing information 2022", CHECKED),
     # Huang 2021, Table 2: TPS >= 50% in 31.1% (5189/16,666) of real-world NSCLC samples,
     # and 30.2% (500/1653) of those screened for KEYNOTE-024.
     PublishedNumber("tps50_prevalence", 31.1, "%", "lung cancer samples in a US reference "
@@ -130,11 +161,24 @@ def approval(biomarker_start: str) -> BiomarkerApproval:
     raise KeyError(f"no approval for a biomarker starting {biomarker_start!r}")
 
 
+def date_text(iso: str) -> str:
+    """'2017-05-23' -> '23 May 2017'; '2022-01' -> 'January 2022'."""
+    months = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+    parts = [int(p) for p in iso.split("-")]
+    if len(parts) == 3:
+        return f"{parts[2]} {months[parts[1] - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{months[parts[1] - 1]} {parts[0]}"
+    raise ValueError(f"not an ISO date or year-month: {iso!r}")
+
+
 def approvals_table() -> str:
     """The approvals as an HTML table (HTML: MyST-NB renders Markdown outputs without
     tables)."""
     header = ["Biomarker", "Drug", "US approval", "For", "Test", "Source"]
-    rows = [[a.biomarker, a.drug, a.us_approval, a.who, a.test, a.source] for a in APPROVALS]
+    rows = [[a.biomarker, a.drug, date_text(a.us_approval), a.who, a.test, a.source]
+            for a in APPROVALS]
 
     def cells(tag: str, values: list[str]) -> str:
         return "".join(f"<{tag}>{html.escape(v)}</{tag}>" for v in values)

@@ -146,6 +146,9 @@ SINGLE_ARM: tuple[SingleArmResult, ...] = (
                     "checkpoint inhibitors", "flare of their disease, a new immune side "
                     "effect, or both", 92, 123, "abdelwahab2018",
                     "Abdel-Wahab et al., Ann Intern Med 2018", CHECKED),
+    SingleArmResult("Abdel-Wahab 2018 deaths", "the same 123 people", "checkpoint "
+                    "inhibitors", "death from an adverse event", 3, 123, "abdelwahab2018",
+                    "Abdel-Wahab et al., Ann Intern Med 2018", CHECKED),
 )
 
 
