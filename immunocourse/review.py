@@ -34,6 +34,8 @@ LAST_REVIEWED: dict[str, str] = {
     "book/09-side-effects": TODAY_REVIEW,
     "book/10-outcomes": TODAY_REVIEW,
     "book/11-cell-therapies": TODAY_REVIEW,
+    "book/12-biomarkers": TODAY_REVIEW,
+    "book/13-earlier-treatment": TODAY_REVIEW,
 }
 
 
@@ -83,8 +85,13 @@ REVIEWS: tuple[Review, ...] = (
         "for clinicians.",
         "New lesson {doc}`11-cell-therapies`: CAR T, TIL and TCR T cells and T-cell "
         "engagers, with cytokine release syndrome and ICANS and how they are graded.",
-        "{doc}`glossary`: cytokine release syndrome (CRS), ICANS, subcutaneous and the "
-        "organ side effects added.",
+        "New lesson {doc}`12-biomarkers`: PD-L1 scores (TPS and CPS), MSI-high/dMMR, TMB-high "
+        "and HLA type, companion tests and what a positive result predicts.",
+        "New lesson {doc}`13-earlier-treatment`: immunotherapy before and after surgery and "
+        "with chemotherapy, its benefits beside its serious side effects, who may not be "
+        "eligible, and how to find a clinical trial.",
+        "{doc}`glossary`: cytokine release syndrome (CRS), ICANS, subcutaneous, the organ "
+        "side effects and the terms of the new lessons added.",
     )),
 )
 
