@@ -11,9 +11,12 @@ JOBS ?= auto
 export PATH := $(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: setup book start test lint bench grade-demo clean
+NPM_STAMP := node_modules/.package-lock.json.installed
 
-## setup: create .venv and install requirements.txt (again only when the file changed)
+.PHONY: setup book pdf start test lint bench grade-demo clean
+
+## setup: create .venv and install requirements.txt, then the npm assets of package-lock.json
+## (plotly.js partial bundle, axe-core); each again only when its file changed
 setup:
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@if ! cmp -s requirements.txt $(STAMP); then \
@@ -21,10 +24,19 @@ setup:
 		$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt \
 		&& cp requirements.txt $(STAMP); \
 	fi
+	@if ! cmp -s package-lock.json $(NPM_STAMP); then \
+		command -v npm >/dev/null || { echo "setup: npm is missing (apt-get install nodejs npm)" >&2; exit 1; }; \
+		echo "Installing npm packages into node_modules ..."; \
+		npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json $(NPM_STAMP); \
+	fi
 
 ## book: strict build into _build/html (any warning, broken reference or cell error fails)
 book: setup
 	$(BIN)/python -m immunocourse.book
+
+## pdf: the whole book as one offline PDF, _build/pdf/immunotherapy-course.pdf
+pdf: book
+	$(BIN)/python -m immunocourse.pdf
 
 ## start: build the book, then serve JupyterLab and the book on 127.0.0.1
 start: book
