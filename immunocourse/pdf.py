@@ -28,6 +28,7 @@ from immunocourse import DISCLAIMER
 from immunocourse.book import ROOT, build_command, invalidate_stale_cache
 
 PDF_NAME = "immunotherapy-course.pdf"
+PRINT_PAGE = "print.html"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -62,15 +63,18 @@ def build_singlehtml(root: Path = ROOT) -> Path:
 
 
 def print_pdf(site: Path, out: Path, date: str) -> Path:
-    """Open ``site``'s ``book/index.html`` in Chromium (loopback only) and print it to ``out``."""
+    """Open ``site``'s single page in Chromium (loopback only) and print it to ``out``."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
         raise FileNotFoundError(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    # singlehtml links its assets from the output's root even when the root page lives in a
+    # folder (book/index.html): print a copy that sits at the root.
+    (site / PRINT_PAGE).write_bytes((site / "book" / "index.html").read_bytes())
     handler = functools.partial(_Quiet, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/book/index.html"
+    url = f"http://127.0.0.1:{server.server_address[1]}/{PRINT_PAGE}"
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -79,8 +83,11 @@ def print_pdf(site: Path, out: Path, date: str) -> Path:
             page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
                 "http://127.0.0.1") else r.abort())
             page.goto(url, wait_until="networkidle")
-            page.wait_for_function("""() => [...document.querySelectorAll('div.ic-plotly-figure')]
-                .every(el => el.querySelector('svg.main-svg'))""", timeout=120_000)
+            page.wait_for_function("""() => document.readyState === 'complete'
+                && [...document.querySelectorAll('div.ic-plotly-figure')]
+                   .every(el => el.querySelector('svg.main-svg'))
+                && [...document.querySelectorAll('section.quiz')]
+                   .every(q => q.querySelector('script.quiz-key'))""", timeout=120_000)
             page.evaluate(ANSWER_KEY_JS.read_text(encoding="utf-8"),
                           {"disclaimer": DISCLAIMER, "date": date})
             page.emulate_media(media="print")

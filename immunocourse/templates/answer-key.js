@@ -22,7 +22,9 @@
   key.id = "answer-key";
   key.append(el("h1", "", "Answer key"));
   document.querySelectorAll("section.quiz").forEach(quiz => {
-    const data = JSON.parse(quiz.querySelector("script.quiz-key").textContent);
+    const script = quiz.querySelector("script.quiz-key");
+    if (!script) return;  // a section titled "Quiz" around the quiz itself
+    const data = JSON.parse(script.textContent);
     const heading = el("h2");
     const back = el("a", "", quiz.querySelector(".quiz-title").textContent.trim());
     back.href = `#${quiz.id}`;
