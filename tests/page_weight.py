@@ -11,20 +11,18 @@ def first_visit(browser, url: str) -> dict[str, int]:
     """Every response a fresh browser context loads for ``url`` until the network is idle:
     URL -> uncompressed body size (the book's static server sends no compression)."""
     context = browser.new_context()  # a new context: nothing cached
-    sizes: dict[str, int] = {}
+    responses = []
     page = context.new_page()
-
-    def record(response) -> None:
-        try:
-            sizes[response.url] = len(response.body())
-        except Exception:  # redirects and aborted requests have no body
-            sizes.setdefault(response.url, 0)
-
-    page.on("response", record)
+    page.on("response", lambda r: responses.append(r))  # bodies are read after the load
+    sizes: dict[str, int] = {}
     try:
         page.goto(url, wait_until="networkidle")
-        page.wait_for_timeout(300)  # scripts that load more after idle (MathJax fonts)
-        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)  # anything loaded just after idle (fonts, figures)
+        for response in responses:
+            try:
+                sizes[response.url] = len(response.body())
+            except Exception:  # redirects and aborted requests have no body
+                sizes.setdefault(response.url, 0)
     finally:
         context.close()
     return sizes

@@ -195,7 +195,7 @@ def test_a_lesson_first_visit_loads_at_most_3_mb(browser, book_url: str, name: s
     total = sum(sizes.values())
     biggest = sorted(sizes.items(), key=lambda kv: -kv[1])[:3]
     assert total <= MAX_FIRST_VISIT, f"{name}: {total:,} bytes; largest {biggest}"
-    assert not any("fontawesome" in url for url in sizes), "the full icon bundle is loaded"
+    assert not any("scripts/fontawesome.js" in url for url in sizes), "the 1.5 MB icon script"
 
 
 def test_maths_is_mathml_and_no_page_loads_mathjax(built_book: Path):

@@ -56,12 +56,13 @@ def test_the_pdf_holds_the_whole_book_with_an_outline(reader, built_book: Path):
             found.extend(titles(item) if isinstance(item, list) else [item.title])
         return found
 
-    outline = [_words(t) for t in titles(reader.outline)]
+    # Chromium joins a wrapped heading's lines without a space: compare without whitespace.
+    outline = [re.sub(r"\s+", "", t) for t in titles(reader.outline)]
     for page in toc_pages():
         h1 = re.search(r"<h1>(.*?)<a", (built_book / page).read_text(), re.S)
-        title = _words(re.sub(r"<[^>]+>", "", h1.group(1))).strip()
+        title = re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", h1.group(1)))
         assert title in outline, f"{title!r} missing from the PDF outline"
-    assert "Answer key" in outline
+    assert "Answerkey" in outline
 
 
 def test_internal_links_point_inside_the_pdf(reader):

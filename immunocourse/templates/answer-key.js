@@ -13,7 +13,8 @@
   cover.append(el("p", "ic-print-title", document.title.split("\u2014")[0].trim()),
                el("p", "ic-disclaimer", disclaimer),
                el("p", "ic-print-date", `Course content as of ${date}.`));
-  main.prepend(cover);
+  const header = document.getElementById("jb-print-docs-body");  // the theme's print title + contents
+  if (header) header.parentElement.insertBefore(cover, header); else main.prepend(cover);
   document.querySelectorAll("details").forEach(d => { d.open = true; });
   document.querySelectorAll(".toggle-hidden, .cell.tag_hide-output .cell_output")
     .forEach(n => { n.classList.remove("toggle-hidden"); n.hidden = false; });
