@@ -36,15 +36,28 @@
         ? wrap(title.text, Math.max(24, Math.floor(width / 9))) : title.text;
       lines = title.text.split("<br>").length;
     }
-    out.title = Object.assign({}, title, {x: 0.02, xanchor: "left", font: {size: 14}});
+    out.title = Object.assign({}, title, {x: 0.02, xanchor: "left", font: {size: 14},
+      yref: "container", y: 1, yanchor: "top", pad: {t: 8}});
     var rows = Math.ceil(legendItems(data) / 2);
-    out.legend = Object.assign({}, out.legend || {}, {
+    var legendTitle = Object.assign({}, (out.legend || {}).title || {}, {side: "top"});
+    out.legend = Object.assign({}, out.legend || {}, {title: legendTitle,
       orientation: "h", x: 0, xanchor: "left", yref: "container", y: 0, yanchor: "bottom"});
-    var sliders = (out.sliders || []).length;
-    var bottom = 70 + rows * 24 + sliders * 90;
-    out.margin = Object.assign({}, out.margin || {}, {l: 56, r: 12, t: 30 + 18 * lines, b: bottom});
+    if (legendTitle.text) { rows += 1; }
+    // Subplot titles are paper annotations: wrap them like the title, in a smaller font.
+    var perLine = Math.max(30, Math.floor(width / 7.5)), topNote = 0;
+    (out.annotations || []).forEach(function (a) {
+      if (!a.text) { return; }
+      a.font = Object.assign({}, a.font || {}, {size: 11});
+      if (String(a.text).length > perLine && String(a.text).indexOf("<br>") < 0) {
+        a.text = wrap(a.text, perLine);
+      }
+      if (a.yref === "paper" && a.y >= 0.99) { topNote = 16 * String(a.text).split("<br>").length; }
+    });
+    // The page's own labelled slider (controls, below) replaces plotly's on a phone.
+    (out.sliders || []).forEach(function (s) { s.visible = false; });
+    var bottom = 70 + rows * 24;
+    out.margin = Object.assign({}, out.margin || {}, {l: 56, r: 12, t: 30 + 18 * lines + topNote, b: bottom});
     out.height = (out.height || 450) + rows * 24 + 18 * lines;
-    (out.sliders || []).forEach(function (s) { s.y = 0; s.yanchor = "top"; s.pad = {t: 40}; });
     return out;
   }
 
