@@ -150,11 +150,16 @@ NOTEBOOKS_OUT = "notebooks"  # the folder under the HTML output that holds the c
 _LESSON_PAGE = re.compile(r"^book/(\d\d)-")
 
 
+WELCOME_PAGE, WELCOME_NUMBERS = "book/index", ("00", "01")  # the start and welcome notebooks
+
+
 def lesson_notebooks(pagename: str, notebooks: Path = NOTEBOOKS) -> list[Path]:
     """The student notebooks of a lesson page: ``book/NN-topic`` -> ``notebooks/NN-*.ipynb``
-    (a lesson may have more than one, e.g. an explorer beside the lesson)."""
+    (a lesson may have more than one, e.g. an explorer beside the lesson); the welcome page
+    (``book/index``) has lessons 00 and 01."""
     match = _LESSON_PAGE.match(pagename)
-    return sorted(notebooks.glob(f"{match.group(1)}-*.ipynb")) if match else []
+    numbers = (match.group(1),) if match else WELCOME_NUMBERS if pagename == WELCOME_PAGE else ()
+    return sorted(nb for n in numbers for nb in notebooks.glob(f"{n}-*.ipynb"))
 
 
 def notebook_links_html(pagename: str, notebooks: Sequence[Path]) -> str:

@@ -211,7 +211,7 @@ def test_maths_is_mathml_and_no_page_loads_mathjax(built_book: Path):
 
 # --- 7 and 8: from page to notebook; the root page ---------------------------------------------
 
-@pytest.mark.parametrize("name", [p for p in toc_pages() if re.match(r"book/\d\d-", p)])
+@pytest.mark.parametrize("name", [p for p in toc_pages() if re.match(r"book/(\d\d-|index)", p)])
 def test_each_lesson_links_its_student_notebook(built_book: Path, name: str):
     pagename = name.removesuffix(".html")
     notebooks = sphinx_ext.lesson_notebooks(pagename)
@@ -234,6 +234,9 @@ def test_a_new_lesson_gets_its_notebook_link_automatically(tmp_path: Path):
     box = sphinx_ext.notebook_links_html("book/12-new-topic", found)
     assert 'href="../notebooks/12-new-topic.ipynb" download' in box and "make start" in box
     assert sphinx_ext.lesson_notebooks("book/glossary", tmp_path) == []
+    (tmp_path / "01-welcome.ipynb").write_text("{}")
+    assert [p.name for p in sphinx_ext.lesson_notebooks("book/index", tmp_path)] == [
+        "01-welcome.ipynb"]
 
 
 def test_the_root_page_has_a_title_and_a_language(built_book: Path):
