@@ -11,9 +11,12 @@ JOBS ?= auto
 export PATH := $(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: setup book start test lint bench grade-demo mutate clean axe
+NPM_STAMP := node_modules/.package-lock.json.installed
 
-## setup: create .venv and install requirements.txt (again only when the file changed)
+.PHONY: setup book pdf start test lint bench grade-demo mutate clean
+
+## setup: create .venv and install requirements.txt, then the npm assets of package-lock.json
+## (plotly.js partial bundle, axe-core); each again only when its file changed
 setup:
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@if ! cmp -s requirements.txt $(STAMP); then \
@@ -21,25 +24,27 @@ setup:
 		$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt \
 		&& cp requirements.txt $(STAMP); \
 	fi
+	@if ! cmp -s package-lock.json $(NPM_STAMP); then \
+		command -v npm >/dev/null || { echo "setup: npm is missing (apt-get install nodejs npm)" >&2; exit 1; }; \
+		echo "Installing npm packages into node_modules ..."; \
+		npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json $(NPM_STAMP); \
+	fi
 
 ## book: strict build into _build/html (any warning, broken reference or cell error fails)
 book: setup
 	$(BIN)/python -m immunocourse.book
+
+## pdf: the whole book as one offline PDF, _build/pdf/immunotherapy-course.pdf
+pdf: book
+	$(BIN)/python -m immunocourse.pdf
 
 ## start: build the book, then serve JupyterLab and the book on 127.0.0.1
 start: book
 	$(BIN)/python -m immunocourse.start --port $(PORT) --book-port $(BOOK_PORT) \
 		$(if $(NO_BROWSER),--no-browser)
 
-## axe: the axe-core accessibility checker browser tests inject (pinned in package-lock.json)
-AXE := node_modules/axe-core/axe.min.js
-axe: $(AXE)
-$(AXE): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	@touch $@
-
 ## test: strict book build, lint, then the whole pytest suite
-test: book lint axe
+test: book lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: setup
@@ -60,4 +65,4 @@ mutate: setup
 	$(BIN)/python scripts/mutation_score.py
 
 clean:
-	rm -rf _build mutants
+	rm -rf _build mutants node_modules

@@ -17,10 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def build_command(
-    root: Path = ROOT, path_output: Path | None = None, toc: Path | None = None
+    root: Path = ROOT, path_output: Path | None = None, toc: Path | None = None,
+    builder: str = "html",
 ) -> list[str]:
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    cmd = [str(jupyter_book), "build", str(root), "--builder", "html",
+    cmd = [str(jupyter_book), "build", str(root), "--builder", builder,
            "--warningiserror", "--nitpick", "--keep-going"]
     if path_output is not None:
         cmd += ["--path-output", str(path_output)]

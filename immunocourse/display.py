@@ -60,20 +60,28 @@ class PlotlyFigure:
         payload = json.dumps(spec).replace("</", "<\\/")
         height = int(spec.get("layout", {}).get("height") or 450)
         alt = html.escape(self.alt)
+        # role="group", not "img": the plot holds controls (mode bar, sliders), and an img
+        # must not contain interactive content. The label and the description stay.
         return (
             f'<figure class="ic-plotly">'
-            f'<div id="{div_id}" class="{FIGURE_CLASS}" role="img" aria-label="{alt}" '
-            f'style="height:{height}px"></div>'
+            f'<div id="{div_id}" class="{FIGURE_CLASS}" role="group" aria-label="{alt}" '
+            f'aria-describedby="{div_id}-alt" style="min-height:{height}px"></div>'
             # The text alternative, for everyone: folded away, one click or key press open.
             f'<figcaption><details class="ic-plotly-alt"><summary>Text description of '
-            f"the figure</summary><p>{alt}</p></details></figcaption>"
+            f'the figure</summary><p id="{div_id}-alt">{alt}</p></details></figcaption>'
             f'<script type="application/json" id="{div_id}-spec">{payload}</script>'
             "<script>(function(){"
             f'var el=document.getElementById("{div_id}");'
             f'var spec=JSON.parse(document.getElementById("{div_id}-spec").textContent);'
             'function draw(){if(typeof Plotly==="undefined"){el.textContent='
             '"This figure needs plotly.js, which did not load.";return;}'
-            "Plotly.newPlot(el,spec.data,spec.layout,spec.config);}"
+            # immunocourse-figures.js fits the layout to the width (phones) and adds
+            # keyboard controls for sliders; without it the figure still draws as built.
+            "var f=window.immunocourseFigure;"
+            "var p=Plotly.newPlot(el,spec.data,f?f.layout(el,spec.layout,spec.data):spec.layout,"
+            "spec.config);if(spec.frames){p=p.then(function(){"
+            "return Plotly.addFrames(el,spec.frames);});}"
+            "if(f){p.then(function(){f.controls(el,spec);});}}"
             'if(document.readyState==="loading"){'
             'document.addEventListener("DOMContentLoaded",draw);}else{draw();}'
             "})();</script></figure>"

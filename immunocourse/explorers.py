@@ -302,14 +302,8 @@ class ClassifyExercise:
 
     def update(self, seed: int) -> None:
         """Draw the patient for ``seed`` and the scan to classify; refresh table and figure."""
-        rng = np.random.default_rng(seed)
-        props = simulate.DEFAULT_PROPORTIONS["immunotherapy"]
-        pattern = str(rng.choice(list(props), p=list(props.values())))
-        full = simulate.simulate_patient(rng, f"EX-{seed:03d}", "immunotherapy", pattern,
-                                         criteria=self.criteria)
-        scan = int(rng.integers(1, len(full.weeks)))  # which follow-up to ask about
-        self.seed, self.patient = seed, _truncate(full, scan)
-        self.result = classify(self.patient.document)
+        self.seed = seed
+        self.patient, self.result = draw_case(seed, self.criteria)
         self.expected = self.result["timepoints"][-1]["response"]
         p = self.patient
         with self.figure.batch_update():
@@ -324,7 +318,7 @@ class ClassifyExercise:
             self.figure.data[5].x, self.figure.data[5].y = list(p.weeks), p.sums_mm.tolist()
             title = f"Simulated patient {p.id}: target lesions at each scan"
             self.figure.layout.title.text = title
-            self.figure.layout.meta = {"alt": _trajectory_alt(p)}
+            self.figure.layout.meta = {"alt": trajectory_alt(p)}
         name = "iRECIST" if self.criteria == "irecist" else "RECIST 1.1"
         self.question.value = (
             f"<p><strong>Simulated patient {p.id}.</strong> What is the {name} response at "
@@ -346,6 +340,19 @@ class ClassifyExercise:
         return Feedback(correct, given, self.expected, explanation)
 
 
+def draw_case(seed: int, criteria: str = "recist1.1") -> tuple[simulate.VirtualPatient, dict]:
+    """The simulated patient of exercise ``seed``, cut at the scan to classify, and the
+    engine's result (the answer is its last time point's response)."""
+    rng = np.random.default_rng(seed)
+    props = simulate.DEFAULT_PROPORTIONS["immunotherapy"]
+    pattern = str(rng.choice(list(props), p=list(props.values())))
+    full = simulate.simulate_patient(rng, f"EX-{seed:03d}", "immunotherapy", pattern,
+                                     criteria=criteria)
+    scan = int(rng.integers(1, len(full.weeks)))  # which follow-up to ask about
+    patient = _truncate(full, scan)
+    return patient, classify(patient.document)
+
+
 def _truncate(patient: simulate.VirtualPatient, scan: int) -> simulate.VirtualPatient:
     """The patient as seen at follow-up ``scan``: later scans removed."""
     from dataclasses import replace
@@ -359,7 +366,7 @@ def _truncate(patient: simulate.VirtualPatient, scan: int) -> simulate.VirtualPa
                    new_lesions={w: v for w, v in patient.new_lesions.items() if w <= weeks[-1]})
 
 
-def _trajectory_alt(p: simulate.VirtualPatient) -> str:
+def trajectory_alt(p: simulate.VirtualPatient) -> str:
     sums = p.sums_mm.tolist()
     steps = "; ".join(f"week {w}: {s} mm" for w, s in zip(p.weeks, sums, strict=True))
     return (f"Line chart of simulated patient {p.id}: {len(p.lesions)} target lesions and their "

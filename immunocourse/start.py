@@ -19,6 +19,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Course-wide JupyterLab defaults (labconfig/default_setting_overrides.json): no news feed and
+# no update check, so Lab neither asks about news nor makes a request off this machine.
+LAB_CONFIG = Path(__file__).resolve().parent / "jupyter_config"
 START_NOTEBOOK = "notebooks/00-start-here.ipynb"
 
 
@@ -94,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         # nbgrader's formgrader reads nbgrader_config.py from the Jupyter config path:
         # point it at the course folder, quizzes/.
         "JUPYTER_CONFIG_PATH": os.pathsep.join(
-            p for p in (str(ROOT / "quizzes"), os.environ.get("JUPYTER_CONFIG_PATH")) if p
+            p for p in (str(ROOT / "quizzes"), str(LAB_CONFIG),
+                        os.environ.get("JUPYTER_CONFIG_PATH")) if p
         ),
     }
     stop = threading.Event()

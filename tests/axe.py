@@ -1,38 +1,47 @@
-"""axe-core in a Playwright page: ``run_axe(page)`` -> its serious and critical violations.
+"""axe-core in a real page: ``run_axe(page)`` returns the serious and critical WCAG 2.1 A/AA
+violations of what the page shows now.
 
-axe-core is pinned in package.json / package-lock.json and installed into node_modules/ by
-``make axe`` (``make test`` runs it). Missing, it is a skip locally and a failure under
-CI=true, like the browser itself. The script is injected from disk: no network.
+axe-core comes from the pinned npm package (package.json, installed by ``make setup``) and is
+injected from that local file, so the check needs no network. Reused by every browser test
+that checks accessibility (book pages, feedback pages).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
-
-AXE_JS = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-SERIOUS = ("serious", "critical")
-
-
-def axe_script() -> Path:
-    if not AXE_JS.is_file():
-        message = f"axe-core not found at {AXE_JS} (run `make axe`)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return AXE_JS
+ROOT = Path(__file__).resolve().parent.parent
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+BLOCKING = ("serious", "critical")
 
 
-def run_axe(page, impacts: tuple[str, ...] = SERIOUS) -> list[dict]:
-    """Violations of the given impacts on the page as it is now, one dict per rule."""
-    page.add_script_tag(path=str(axe_script()))
-    violations = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+def axe_source() -> str:
+    """The axe-core script; a clear error when the npm set-up has not run."""
+    if not AXE_JS.exists():
+        raise FileNotFoundError(f"{AXE_JS} is missing: run `make setup` (npm ci) first")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def run_axe(page, impacts: tuple[str, ...] = BLOCKING, tags: tuple[str, ...] = WCAG_TAGS,
+            context: str | None = None) -> list[dict]:
+    """Violations of ``impacts`` on a Playwright ``page`` (or under the CSS selector
+    ``context``), each as ``{"id", "impact", "help", "targets"}``."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source())
+    result = page.evaluate(
+        """([tags, context]) => axe.run(context || document,
+               {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})""",
+        [list(tags), context],
     )
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"],
-         "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in violations if v["impact"] in impacts
+         "targets": [", ".join(map(str, n["target"])) for n in v["nodes"]][:5]}
+        for v in result["violations"] if v["impact"] in impacts
     ]
+
+
+def describe(violations: list[dict]) -> str:
+    """One line per violation, for an assertion message."""
+    return "\n".join(f"{v['impact']} {v['id']}: {v['help']} at {v['targets']}"
+                     for v in violations)

@@ -125,7 +125,7 @@ def test_the_what_changed_page_lists_every_review(built_book: Path) -> None:
 
 
 def test_plotly_js_is_served_from_the_book_once(built_book: Path) -> None:
-    bundle = built_book / "_static" / "plotly.min.js"
+    bundle = built_book / "_static" / "plotly-cartesian.min.js"
     assert bundle.stat().st_size > 1_000_000
     for page in toc_pages():
         html = (built_book / page).read_text()

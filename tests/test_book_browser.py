@@ -52,8 +52,11 @@ def test_page_is_clean_offline_and_draws_its_figures(guarded_page, book_url: str
     for i in range(figures.count()):
         figure = figures.nth(i)
         figure.locator("svg.main-svg").first.wait_for(state="attached", timeout=15_000)
-        assert figure.get_attribute("role") == "img"
+        # A group, not an img: the plot holds controls, which an img may not contain.
+        assert figure.get_attribute("role") == "group"
         assert len(figure.get_attribute("aria-label") or "") > 20, "figure lacks real alt text"
+        description = guard.page.locator(f"#{figure.get_attribute('aria-describedby')}")
+        assert description.text_content() == figure.get_attribute("aria-label")
         # Drawn means data, not just axes: at least one trace group holds a path or point.
         assert figure.locator("g.trace, g.scatterlayer path, g.barlayer path").count() > 0
     assert guard.console_errors == [], guard.console_errors

@@ -95,7 +95,10 @@ def test_start_serves_lab_on_the_start_notebook_and_the_book(started, guarded_pa
     # The notebook is open when its first heading is rendered in a notebook panel.
     heading = guard.page.locator(".jp-NotebookPanel .jp-RenderedMarkdown h1", has_text="Start here")
     heading.first.wait_for(timeout=60_000)
+    # JupyterLab stays offline: no news or update check, no "get notified about news?" toast.
+    guard.page.wait_for_timeout(30_000)
     assert guard.external == []
+    assert guard.page.get_by_text("Jupyter news").count() == 0
 
 
 def test_one_ctrl_c_stops_both(started):
