@@ -52,3 +52,9 @@ if (REPO / "immunocourse" / "__init__.py").is_file():
     os.environ["PYTHONPATH"] = os.pathsep.join(
         [str(REPO)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     )
+
+# --- Class server gradebook (deploy/jupyterhub): PostgreSQL when IMMUNOCOURSE_DB_URL is set ---
+# e.g. postgresql://immunocourse:PASSWORD@127.0.0.1:5432/immunocourse. Unset (one person on
+# one machine): the SQLite gradebook above stays.
+if os.environ.get("IMMUNOCOURSE_DB_URL"):
+    c.CourseDirectory.db_url = os.environ["IMMUNOCOURSE_DB_URL"]

@@ -1,0 +1,96 @@
+"""A throwaway PostgreSQL cluster for the gradebook: loopback only, its own port and socket.
+
+The server runs as the Debian ``postgres`` account (PostgreSQL refuses to run as root).
+Only the course's role can log in over TCP, with a password; the socket directory is
+readable by ``postgres`` alone, so students reach the gradebook by no path.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import socket
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+ROLE = DATABASE = "immunocourse"
+
+
+class GradebookUnavailable(RuntimeError):
+    """The gradebook cannot be reached; the message is one line naming the server."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def check_gradebook(db_url: str) -> None:
+    """Raise :class:`GradebookUnavailable` unless the gradebook answers a query."""
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(db_url, connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect() as conn:
+            conn.execute(sqlalchemy.text("select 1"))
+    except sqlalchemy.exc.OperationalError as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        reason = " ".join(str(exc.orig).split())[:200]
+        raise GradebookUnavailable(f"gradebook {where} is unreachable: {reason}") from None
+    finally:
+        engine.dispose()
+
+
+@dataclass
+class Postgres:
+    root: Path  # data/ and sock/ go here
+    port: int = field(default_factory=free_port)
+    password: str = field(default_factory=lambda: secrets.token_hex(16))
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://{ROLE}:{self.password}@127.0.0.1:{self.port}/{DATABASE}"
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    def _as_postgres(self, *argv: str) -> None:
+        subprocess.run(["runuser", "-u", "postgres", "--", *argv], check=True,
+                       capture_output=True, text=True, timeout=120)
+
+    def create(self) -> None:
+        """initdb, start, and make the course's role and database."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        shutil.chown(self.root, "postgres", "postgres")
+        self.root.chmod(0o700)
+        (self.root / "sock").mkdir(mode=0o700, exist_ok=True)
+        shutil.chown(self.root / "sock", "postgres", "postgres")
+        self._as_postgres(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres",
+                          "--auth-local=peer", "--auth-host=scram-sha-256", "-E", "UTF8")
+        self.start()
+        sql = (f"CREATE ROLE {ROLE} LOGIN PASSWORD '{self.password}'; "
+               f"CREATE DATABASE {DATABASE} OWNER {ROLE};")
+        for statement in sql.split("; "):
+            self._as_postgres("psql", "-h", str(self.root / "sock"), "-p", str(self.port),
+                              "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", statement)
+
+    def start(self) -> None:
+        options = (f"-p {self.port} -k {self.root / 'sock'} -c listen_addresses=127.0.0.1 "
+                   "-c max_connections=60")
+        self._as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", options,
+                          "-l", str(self.root / "server.log"), "-w", "-t", "60", "start")
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast",
+                              "-w", "stop")
+
+    def dump(self, dest: Path) -> None:
+        """``pg_dump`` of the gradebook, as the backup section of the README does it."""
+        with open(dest, "wb") as out:
+            subprocess.run(["pg_dump", "--no-owner", self.url], check=True, stdout=out,
+                           timeout=120)
