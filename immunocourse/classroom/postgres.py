@@ -14,7 +14,15 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+def pg_bin() -> Path:
+    """The newest PostgreSQL server installed by Debian's ``postgresql`` package."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parent.parent.name))
+    if not found:
+        raise RuntimeError("PostgreSQL server not found: apt-get install postgresql")
+    return found[-1].parent
+
 ROLE = DATABASE = "immunocourse"
 
 
@@ -69,7 +77,7 @@ class Postgres:
         self.root.chmod(0o700)
         (self.root / "sock").mkdir(mode=0o700, exist_ok=True)
         shutil.chown(self.root / "sock", "postgres", "postgres")
-        self._as_postgres(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres",
+        self._as_postgres(str(pg_bin() / "initdb"), "-D", str(self.data), "-U", "postgres",
                           "--auth-local=peer", "--auth-host=scram-sha-256", "-E", "UTF8")
         self.start()
         sql = (f"CREATE ROLE {ROLE} LOGIN PASSWORD '{self.password}'; "
@@ -81,12 +89,12 @@ class Postgres:
     def start(self) -> None:
         options = (f"-p {self.port} -k {self.root / 'sock'} -c listen_addresses=127.0.0.1 "
                    "-c max_connections=60")
-        self._as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", options,
+        self._as_postgres(str(pg_bin() / "pg_ctl"), "-D", str(self.data), "-o", options,
                           "-l", str(self.root / "server.log"), "-w", "-t", "60", "start")
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
-            self._as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast",
+            self._as_postgres(str(pg_bin() / "pg_ctl"), "-D", str(self.data), "-m", "fast",
                               "-w", "stop")
 
     def dump(self, dest: Path) -> None:

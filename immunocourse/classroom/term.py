@@ -39,6 +39,7 @@ from immunocourse.classroom.postgres import (
     Postgres,
     check_gradebook,
     free_port,
+    pg_bin,
 )
 from immunocourse.quiz.answers import ANSWERS_FILE
 from immunocourse.quiz.bank import BANKS_DIR, load_bank
@@ -464,11 +465,12 @@ class ClassDemo:
             ok = page.status_code == 200 and QUIZ in page.text
             self.report.check(f"the {'grader' if user == self.grader else 'instructor'} "
                               "opens the formgrader", ok, f"HTTP {page.status_code}")
-        lab = self.service("/lab", self.instructor)
-        csp = lab.headers.get("Content-Security-Policy", "")
+        # the page JupyterLab's Formgrader tab puts in an iframe
+        page = self.service("/formgrader", self.instructor)
+        csp = page.headers.get("Content-Security-Policy", "")
         student_lab = self.hub.get(f"/user/{a}/lab", self.tokens[a])
         self.report.check("the formgrader may be framed by its own JupyterLab (CSP)",
-                          lab.status_code == 200 and "frame-ancestors 'self'" in csp
+                          page.status_code == 200 and "frame-ancestors 'self'" in csp
                           and "frame-ancestors 'none'"
                           in student_lab.headers.get("Content-Security-Policy", ""),
                           csp)
@@ -530,7 +532,7 @@ def clean(prefix: str) -> None:
     work = work_dir(prefix)
     pg = work / "postgres" / "data"
     if (pg / "postmaster.pid").exists():
-        subprocess.run(["runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pg_ctl",
+        subprocess.run(["runuser", "-u", "postgres", "--", str(pg_bin() / "pg_ctl"),
                         "-D", str(pg), "-m", "immediate", "-w", "stop"], capture_output=True)
     pid_file = work / "hub" / "jupyterhub.pid"
     if pid_file.exists():
