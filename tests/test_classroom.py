@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from immunocourse.classroom import accounts
-from immunocourse.classroom.term import QUIZ, ClassDemo, work_dir
+from immunocourse.classroom.term import FORMGRADER_PAGE, QUIZ, ClassDemo, work_dir
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,8 +50,8 @@ def term(tmp_path_factory):
         # the test's own probes, as a student would try them
         submitted = demo.course / "submitted" / b / QUIZ / "answers.json"
         probes["read graded copy"] = demo.python_as(a, f"open({str(submitted)!r}).read()")
-        probes["student formgrader"] = demo.service("/formgrader", a).status_code
-        probes["grader formgrader"] = demo.service("/formgrader", demo.grader).status_code
+        probes["student formgrader"] = demo.service(FORMGRADER_PAGE, a).status_code
+        probes["grader formgrader"] = demo.service(FORMGRADER_PAGE, demo.grader).status_code
         probes["students"] = list(demo.students)
         uids = {pwd.getpwnam(u).pw_uid for u in accounts.users_with_prefix(prefix)}
     left = {"accounts": accounts.users_with_prefix(prefix), "work": work_dir(prefix).exists(),

@@ -33,11 +33,11 @@ from typing import Any
 
 from immunocourse.classroom import accounts
 from immunocourse.classroom.answers import answers_for, expected_score
+from immunocourse.classroom.grading import autograde_parallel
 from immunocourse.classroom.hub import REPO, Hub
 from immunocourse.classroom.postgres import (
     GradebookUnavailable,
     Postgres,
-    check_gradebook,
     free_port,
     pg_bin,
 )
@@ -49,6 +49,8 @@ QUIZ = "immune-system"
 DEPLOY = REPO / "deploy" / "jupyterhub"
 SERVICE = f"formgrader-{COURSE_ID}"
 OUT = REPO / "_build" / "class-demo"
+FORMGRADER_PAGE = "/formgrader/manage_assignments"  # what the Formgrader tab shows
+PG_DOWN = "PostgreSQL down: clear error, nothing written"
 
 
 @dataclass
@@ -370,18 +372,26 @@ class ClassDemo:
     def grade(self) -> None:
         self.pg.stop()  # fault: PostgreSQL is down when grading starts
         try:
-            grade_class(self, self.students)
-            self.report.check("PostgreSQL down: clear error", False, "grading went ahead")
+            self.grade_class()
+            self.report.check(PG_DOWN, False, "grading went ahead with the database down")
         except GradebookUnavailable as exc:
             untouched = not (self.course / "autograded").exists()
-            self.report.check("PostgreSQL down: clear error, nothing written", untouched,
+            self.report.check(PG_DOWN, untouched,
                               str(exc))
             self.log(f"PostgreSQL down when grading starts -> {exc}")
         self.pg.start()
-        failed = grade_class(self, self.students, restart_service=True)
+        failed = self.grade_class(on_started=self.restart_service_during_grading)
         if failed:
             raise RuntimeError(f"autograde failed for {', '.join(failed)}")
         self.log(f"autograded {len(self.students)} submissions with {self.jobs} workers")
+
+    def grade_class(self, on_started: Any = None) -> list[str]:
+        """Parallel autograde as the grader (see grading.py: the switch point)."""
+        def run(*args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+            return self.nbgrader(self.grader, *args, check=check)
+
+        return autograde_parallel(run, self.course, QUIZ, self.students, self.jobs,
+                                  self.pg.url, on_started)
 
     def restart_service_during_grading(self) -> None:
         """Kill the formgrader service; the hub must start it again by itself."""
@@ -456,17 +466,18 @@ class ClassDemo:
                           book.returncode != 0 and gb.returncode != 0
                           and "password" in gb.stderr.lower(),
                           (gb.stderr.strip().splitlines() or [""])[-1])
-        student_page = self.service("/formgrader/api/assignments", a)
+        student_page = self.service(FORMGRADER_PAGE, a)
         self.report.check("a student cannot open the formgrader",
                           student_page.status_code in (302, 403),
                           f"HTTP {student_page.status_code}")
         for user in (self.instructor, self.grader):
-            page = self.service("/formgrader/api/assignments", user)
-            ok = page.status_code == 200 and QUIZ in page.text
+            page = self.service(FORMGRADER_PAGE, user)
+            listed = self.service("/formgrader/api/assignments", user)
+            ok = page.status_code == 200 and listed.status_code == 200 and QUIZ in listed.text
             self.report.check(f"the {'grader' if user == self.grader else 'instructor'} "
                               "opens the formgrader", ok, f"HTTP {page.status_code}")
         # the page JupyterLab's Formgrader tab puts in an iframe
-        page = self.service("/formgrader", self.instructor)
+        page = self.service(FORMGRADER_PAGE, self.instructor)
         csp = page.headers.get("Content-Security-Policy", "")
         student_lab = self.hub.get(f"/user/{a}/lab", self.tokens[a])
         self.report.check("the formgrader may be framed by its own JupyterLab (CSP)",
@@ -480,32 +491,6 @@ class ClassDemo:
         self.pg.dump(dump)
         self.report.check("pg_dump backup of the gradebook", "submitted_notebook"
                           in dump.read_text(), str(dump))
-
-
-# --- Parallel autograde ---------------------------------------------------------------------
-# One `nbgrader autograde QUIZ --student S` per student in a small pool, all writing to the
-# same PostgreSQL gradebook (SQLite would serialise them). When helper i8's
-# `python -m immunocourse quiz grade QUIZ --jobs N` lands, this function is the one place
-# to switch to it.
-def grade_class(demo: ClassDemo, students: list[str], restart_service: bool = False
-                ) -> list[str]:
-    """Autograde ``students`` with ``demo.jobs`` workers; the ones that still failed."""
-    check_gradebook(demo.pg.url)  # a clear error, before anything is written
-
-    def one(student: str) -> tuple[str, int]:
-        proc = demo.nbgrader(demo.grader, "autograde", QUIZ, f"--student={student}",
-                             check=False)
-        return student, proc.returncode
-
-    with ThreadPoolExecutor(max_workers=demo.jobs) as pool:
-        futures = [pool.submit(one, s) for s in students]
-        if restart_service:
-            futures[0].result()
-            demo.restart_service_during_grading()
-        results = [f.result() for f in futures]
-    failed = [s for s, rc in results if rc != 0]
-    retried = [s for s in failed if one(s)[1] != 0]  # once more, alone
-    return retried
 
 
 def late_seconds(db_url: str, quiz: str) -> dict[str, float]:
