@@ -110,3 +110,35 @@ def test_grading_survives_a_restart_of_the_formgrader_service(term):
 
 def test_nothing_is_left_behind(term):
     assert term[3] == {"accounts": [], "work": False, "processes": []}
+
+
+def test_a_term_that_fails_to_start_leaves_nothing(monkeypatch):
+    """The hub fails to start after the accounts and PostgreSQL exist: all of it goes."""
+    missing = _missing()
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(missing)
+        pytest.skip(missing)
+    from immunocourse.classroom.hub import Hub, HubError
+
+    def broken(cls, *args, **kwargs):
+        raise HubError("the hub did not start (test)")
+
+    monkeypatch.setattr(Hub, "start", classmethod(broken))
+    prefix = f"icf{os.getpid() % 10000}-"
+    demo = ClassDemo(students=2, hub_students=0, prefix=prefix)
+    with pytest.raises(HubError), demo:
+        pass
+    assert demo.pg is not None  # PostgreSQL had been started
+    assert accounts.users_with_prefix(prefix) == []
+    assert not work_dir(prefix).exists()
+    running = [p for p in Path("/proc").glob("[0-9]*/cmdline")
+               if str(work_dir(prefix)).encode() in _read(p)]
+    assert running == []
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""

@@ -27,12 +27,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "clean":
         clean(args.prefix)
         return 0
-    with ClassDemo(args.students, args.hub_students, args.prefix, args.jobs, OUT,
-                   args.keep) as run:
-        report = run.run()
-    print_report(report)
+    demo = ClassDemo(args.students, args.hub_students, args.prefix, args.jobs, OUT, args.keep)
+    try:
+        with demo:
+            demo.run()
+    except Exception as exc:  # the term stopped: show how far it got, everything is stopped
+        print_report(demo.report)
+        print(f"class demo failed: {exc}", file=sys.stderr)
+        return 1
+    print_report(demo.report)
     print(f"grades: {OUT / 'grades.csv'}")
-    return 0 if report.ok else 1
+    return 0 if demo.report.ok else 1
 
 
 if __name__ == "__main__":
