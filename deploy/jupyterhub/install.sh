@@ -72,9 +72,11 @@ fi
 echo "== PostgreSQL gradebook"
 if [ ! -s "$ETC/hub.env" ]; then
   password="$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
-  runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 \
-    -c "CREATE ROLE $COURSE LOGIN PASSWORD '$password'" \
-    -c "CREATE DATABASE $COURSE OWNER $COURSE"
+  # SQL on stdin: a password in psql's arguments would show in every user's `ps`
+  runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 <<SQL
+CREATE ROLE $COURSE LOGIN PASSWORD '$password';
+CREATE DATABASE $COURSE OWNER $COURSE;
+SQL
   umask 077
   printf 'IMMUNOCOURSE_DB_URL=postgresql://%s:%s@127.0.0.1:5432/%s\n' \
     "$COURSE" "$password" "$COURSE" > "$ETC/hub.env"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pwd
+import shutil
 import signal
 import subprocess
 import time
@@ -62,17 +63,17 @@ def delete_users(names: list[str]) -> None:
         subprocess.run(["userdel", "--remove", "--force", name], capture_output=True)
 
 
-def as_user(user: str, argv: list[str], env: dict[str, str]) -> list[str]:
-    """``argv`` run as ``user`` with exactly ``env`` (nothing of root's environment leaks)."""
-    return ["runuser", "-u", user, "--", "env", "-i",
-            *[f"{k}={v}" for k, v in env.items()], *argv]
-
-
 def run_as(user: str, argv: list[str], env: dict[str, str], cwd: Path,
            check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run as ``user`` in ``cwd``; on failure raise with the command's last lines."""
-    proc = subprocess.run(as_user(user, argv, env), cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout)
+    """Run as ``user`` in ``cwd`` with exactly ``env``; on failure raise with the last lines.
+
+    The environment goes through the process's environment, never its command line: a
+    token or password in the arguments would be visible to every user in ``ps``, while
+    /proc/PID/environ is readable only by the process's owner (and root).
+    """
+    runuser = shutil.which("runuser") or "/usr/sbin/runuser"  # from root's PATH, not env's
+    proc = subprocess.run([runuser, "-u", user, "--", *argv], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
     if check and proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-15:])
         raise RuntimeError(f"{user}: {' '.join(argv)} failed ({proc.returncode}):\n{tail}")

@@ -7,6 +7,7 @@ readable by ``postgres`` alone, so students reach the gradebook by no path.
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 import socket
@@ -66,8 +67,8 @@ class Postgres:
     def data(self) -> Path:
         return self.root / "data"
 
-    def _as_postgres(self, *argv: str) -> None:
-        subprocess.run(["runuser", "-u", "postgres", "--", *argv], check=True,
+    def _as_postgres(self, *argv: str, stdin: str | None = None) -> None:
+        subprocess.run(["runuser", "-u", "postgres", "--", *argv], check=True, input=stdin,
                        capture_output=True, text=True, timeout=120)
 
     def create(self) -> None:
@@ -80,11 +81,12 @@ class Postgres:
         self._as_postgres(str(pg_bin() / "initdb"), "-D", str(self.data), "-U", "postgres",
                           "--auth-local=peer", "--auth-host=scram-sha-256", "-E", "UTF8")
         self.start()
-        sql = (f"CREATE ROLE {ROLE} LOGIN PASSWORD '{self.password}'; "
-               f"CREATE DATABASE {DATABASE} OWNER {ROLE};")
-        for statement in sql.split("; "):
+        # SQL on stdin: a password on the command line would show in everyone's `ps`
+        for statement in (f"CREATE ROLE {ROLE} LOGIN PASSWORD '{self.password}';",
+                          f"CREATE DATABASE {DATABASE} OWNER {ROLE};"):
             self._as_postgres("psql", "-h", str(self.root / "sock"), "-p", str(self.port),
-                              "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", statement)
+                              "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q",
+                              stdin=statement)
 
     def start(self) -> None:
         options = (f"-p {self.port} -k {self.root / 'sock'} -c listen_addresses=127.0.0.1 "
@@ -99,6 +101,8 @@ class Postgres:
 
     def dump(self, dest: Path) -> None:
         """``pg_dump`` of the gradebook, as the backup section of the README does it."""
+        env = {**os.environ, "PGPASSWORD": self.password}  # not in the arguments (ps)
         with open(dest, "wb") as out:
-            subprocess.run(["pg_dump", "--no-owner", self.url], check=True, stdout=out,
+            subprocess.run(["pg_dump", "--no-owner", "-h", "127.0.0.1", "-p", str(self.port),
+                            "-U", ROLE, DATABASE], check=True, stdout=out, env=env,
                            timeout=120)

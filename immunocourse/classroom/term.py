@@ -414,7 +414,8 @@ class ClassDemo:
         self.nbgrader(self.grader, "generate_feedback", QUIZ)
         self.nbgrader(self.grader, "release_feedback", QUIZ)
         data = {"course_id": COURSE_ID, "assignment_id": QUIZ}
-        for row in self.report.rows:
+
+        def fetch(row: Row) -> None:
             if row.route == "hub":
                 self.hub.post(f"/user/{row.student}/assignments/fetch_feedback",
                               self.tokens[row.student], data=data)
@@ -422,6 +423,9 @@ class ClassDemo:
                 self.nbgrader(row.student, "fetch_feedback", QUIZ, f"--course={COURSE_ID}")
             found = self.home(row.student).glob(f"{COURSE_ID}/{QUIZ}/feedback/*/{QUIZ}.html")
             row.feedback = any(found)
+
+        with ThreadPoolExecutor(max_workers=max(1, self.jobs * 2)) as pool:
+            list(pool.map(fetch, self.report.rows))
         self.log(f"feedback released; {sum(r.feedback for r in self.report.rows)} of "
                  f"{len(self.report.rows)} students have it")
 
@@ -453,7 +457,7 @@ class ClassDemo:
         listing = self.python_as(a, f"import os; print(os.listdir({str(inbound)!r}))")
         self.report.check("a student cannot list the exchange's submissions",
                           listing.returncode != 0 and "PermissionError" in listing.stderr,
-                          listing.stderr.strip().splitlines()[-1:])
+                          (listing.stderr.strip().splitlines() or [""])[-1])
         other = self.home(b) / COURSE_ID / QUIZ / ANSWERS_FILE
         peek = self.python_as(a, f"print(open({str(other)!r}).read())")
         self.report.check("a student cannot read another student's work",
