@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     students = [f"s{i:03d}" for i in range(1, args.students + 1)]
     with tempfile.TemporaryDirectory(prefix="immunocourse-bench-class-") as tmp:
         tmp = Path(tmp)
+        tmp.chmod(0o755)  # the postgres account must reach its data folder
         pg = Postgres(tmp / "postgres")
         pg.create()
         try:

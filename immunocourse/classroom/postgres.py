@@ -68,8 +68,11 @@ class Postgres:
         return self.root / "data"
 
     def _as_postgres(self, *argv: str, stdin: str | None = None) -> None:
-        subprocess.run(["runuser", "-u", "postgres", "--", *argv], check=True, input=stdin,
-                       capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(["runuser", "-u", "postgres", "--", *argv], input=stdin,
+                              capture_output=True, text=True, timeout=120)
+        if proc.returncode != 0:
+            tail = " ".join((proc.stdout + proc.stderr).split())[-300:]
+            raise RuntimeError(f"{Path(argv[0]).name} failed ({proc.returncode}): {tail}")
 
     def create(self) -> None:
         """initdb, start, and make the course's role and database."""

@@ -241,7 +241,7 @@ class ClassDemo:
         if self.pg is not None:
             try:
                 self.pg.stop()
-            except subprocess.SubprocessError as exc:
+            except (subprocess.SubprocessError, RuntimeError) as exc:
                 print(f"warning: stopping PostgreSQL: {exc}", file=sys.stderr)
         if not self.keep:
             clean(self.prefix)
