@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -33,7 +34,7 @@ QUIZ = "immune-system"
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy" / "jupyterhub"
 
 
-def exchange_config(exchange: Path, student: str, folder: Path, cache: Path):
+def exchange_config(exchange: Path, student: str, folder: Path, cache: Path) -> Any:
     from traitlets.config import Config
 
     cfg = Config()
