@@ -22,7 +22,10 @@ import contextlib
 import csv
 import datetime as dt
 import json
+import os
+import pwd
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -398,7 +401,7 @@ class ClassDemo:
         grader_pids = [p for p in accounts.pids_of({_uid(self.grader)})
                        if b"jupyterhub.singleuser" in _cmdline(p)]
         for pid in grader_pids:
-            accounts.os.kill(pid, 9)
+            os.kill(pid, signal.SIGKILL)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
@@ -506,7 +509,7 @@ def late_seconds(db_url: str, quiz: str) -> dict[str, float]:
 
 
 def _uid(user: str) -> int:
-    return accounts.pwd.getpwnam(user).pw_uid
+    return pwd.getpwnam(user).pw_uid
 
 
 def _cmdline(pid: int) -> bytes:
@@ -526,14 +529,14 @@ def clean(prefix: str) -> None:
     pid_file = work / "hub" / "jupyterhub.pid"
     if pid_file.exists():
         try:
-            accounts.os.kill(int(pid_file.read_text().strip()), 15)
+            os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
             time.sleep(2)
         except (ProcessLookupError, ValueError):
             pass
     proxy_pid = work / "hub" / "proxy.pid"
     if proxy_pid.exists():
         with contextlib.suppress(ProcessLookupError, ValueError):
-            accounts.os.kill(int(proxy_pid.read_text().strip()), 15)
+            os.kill(int(proxy_pid.read_text().strip()), signal.SIGTERM)
     accounts.delete_users(accounts.users_with_prefix(prefix))
     shutil.rmtree(work, ignore_errors=True)
 
