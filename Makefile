@@ -64,5 +64,17 @@ mutate: setup
 	env -u PYTHONPATH $(BIN)/mutmut run --max-children $$(nproc)
 	$(BIN)/python scripts/mutation_score.py
 
+## class-demo: a term of STUDENTS students through JupyterHub, the exchange and PostgreSQL (root)
+STUDENTS ?= 20
+.PHONY: class-demo class-demo-clean
+class-demo: setup
+	@test -x deploy/jupyterhub/node_modules/.bin/configurable-http-proxy \
+		|| npm ci --no-audit --no-fund --prefix deploy/jupyterhub
+	$(BIN)/python -m immunocourse.classroom demo --students $(STUDENTS)
+
+## class-demo-clean: remove the class demo's accounts (icdemo-*), processes and files
+class-demo-clean:
+	$(BIN)/python -m immunocourse.classroom clean
+
 clean:
 	rm -rf _build mutants node_modules

@@ -59,3 +59,9 @@ if (REPO / "immunocourse" / "__init__.py").is_file():
 # code, offline. Scores still come from the gradebook; other notebooks get nbgrader's page.
 c.GenerateFeedback.exporter_class = "immunocourse.quiz.feedback.FeedbackExporter"
 # --- end issue 12 -----------------------------------------------------------------------
+
+# --- Class server gradebook (deploy/jupyterhub): PostgreSQL when IMMUNOCOURSE_DB_URL is set ---
+# e.g. postgresql://immunocourse:PASSWORD@127.0.0.1:5432/immunocourse. Unset (one person on
+# one machine): the SQLite gradebook above stays.
+if os.environ.get("IMMUNOCOURSE_DB_URL"):
+    c.CourseDirectory.db_url = os.environ["IMMUNOCOURSE_DB_URL"]

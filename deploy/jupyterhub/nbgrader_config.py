@@ -1,0 +1,19 @@
+"""nbgrader settings for every hub user; installed as <venv>/etc/jupyter/nbgrader_config.py.
+
+Students have no course folder: this file is all their nbgrader reads. The exchange root is
+set here explicitly (not from any course-local setting) so students and the grader agree.
+"""
+
+import os
+
+from nbgrader.auth import JupyterHubAuthPlugin
+
+c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
+
+c.CourseDirectory.course_id = "immunocourse"
+c.Exchange.root = os.environ.get("IMMUNOCOURSE_EXCHANGE_ROOT", "/srv/nbgrader/exchange")
+# <root>/immunocourse/{inbound,outbound,feedback}: several courses can share one exchange
+c.Exchange.path_includes_course = True
+# a user's courses are their JupyterHub groups nbgrader-<course> and formgrade-<course>
+c.Authenticator.plugin_class = JupyterHubAuthPlugin
+c.NbGrader.course_titles = {"immunocourse": "Immunotherapy: an interactive course"}
