@@ -9,7 +9,6 @@ ILLUSTRATIVE, not the accuracy of any real assay, and every caption says so.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import ipywidgets as widgets
@@ -18,6 +17,7 @@ import plotly.graph_objects as go
 
 from immunocourse import palette
 from immunocourse.figures import finish
+from immunocourse.tables import html_table
 
 CHECKED = "2026-12-01"
 CPS_CAP = 100  # 22C3 pharmDx interpretation: a CPS above 100 is reported as 100
@@ -179,14 +179,8 @@ def approvals_table() -> str:
     header = ["Biomarker", "Drug", "US approval", "For", "Test", "Source"]
     rows = [[a.biomarker, a.drug, date_text(a.us_approval), a.who, a.test, a.source]
             for a in APPROVALS]
-
-    def cells(tag: str, values: list[str]) -> str:
-        return "".join(f"<{tag}>{html.escape(v)}</{tag}>" for v in values)
-
-    body = "".join(f"<tr>{cells('td', r)}</tr>" for r in rows)
-    return ('<table class="table" style="font-size: 0.9em"><caption>Immunotherapies approved '
-            "in the US for patients selected by a biomarker (dates are the FDA's)</caption>"
-            f"<thead><tr>{cells('th', header)}</tr></thead><tbody>{body}</tbody></table>")
+    return html_table(header, rows, "Immunotherapies approved in the US for patients selected "
+                      "by a biomarker (dates are the FDA's)", font_size="0.9em")
 
 
 # --- PD-L1 scores ----------------------------------------------------------------------

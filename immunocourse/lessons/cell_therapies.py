@@ -9,8 +9,9 @@ last read against that source). Nothing here is simulated.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
+
+from immunocourse.tables import html_table
 
 CHECKED = "2026-12-01"
 
@@ -106,7 +107,7 @@ def products_table() -> str:
     """What each treatment is, what it recognises, its first US approval and how it is given."""
     rows = [[f"{p.name} ({p.brand})", p.kind, p.target,
              f"{p.us_approval[:4]}: {p.cancer}", p.route] for p in PRODUCTS]
-    return _html_table(["Treatment", "Kind", "Recognises", "First US approval", "Given as"],
+    return html_table(["Treatment", "Kind", "Recognises", "First US approval", "Given as"],
                        rows, "Cell therapies and T-cell engagers named in this lesson")
 
 
@@ -114,7 +115,7 @@ def boxed_warning_table() -> str:
     """The harms in each US label's boxed warning, and the tissue type a patient must have."""
     rows = [[f"{p.name} ({p.brand})", "; ".join(p.boxed_warning), p.hla or "none"]
             for p in PRODUCTS]
-    return _html_table(["Treatment", "Boxed warning on the US label", "Tissue type needed"],
+    return html_table(["Treatment", "Boxed warning on the US label", "Tissue type needed"],
                        rows, "Boxed warnings, the FDA's strongest warning (US labels)")
 
 
@@ -247,7 +248,7 @@ def icans_example_grade() -> str:
 def crs_table() -> str:
     rows = [[str(g), "yes (38 C or more)",
              BLOOD_PRESSURE[g - 1], OXYGEN[g - 1]] for g in range(1, 5)]
-    return _html_table(["CRS grade", "Fever", "Low blood pressure", "Low oxygen"], rows,
+    return html_table(["CRS grade", "Fever", "Low blood pressure", "Low oxygen"], rows,
                        "ASTCT grading of cytokine release syndrome; the worse of the two "
                        "columns sets the grade (Lee et al. 2019)")
 
@@ -257,7 +258,7 @@ def icans_table() -> str:
             ["3", "0 to 2", "wakes only to touch; or a seizure that settles quickly"],
             ["4", "cannot be tested", "cannot be woken, or a long seizure, new weakness "
              "or brain swelling"]]
-    return _html_table(["ICANS grade", "ICE score (out of 10)", "Alertness and other signs"],
+    return html_table(["ICANS grade", "ICE score (out of 10)", "Alertness and other signs"],
                        rows, "ASTCT grading of ICANS, simplified (Lee et al. 2019)")
 
 
@@ -294,17 +295,8 @@ def label_number(product_name: str) -> LabelNumber:
     raise KeyError(f"no label number for {product_name!r}")
 
 
-def _html_table(header: list[str], rows: list[list[str]], caption: str) -> str:
-    # HTML, not Markdown: MyST-NB renders Markdown outputs as CommonMark, which has no tables.
-    def cells(tag: str, values: list[str]) -> str:
-        return "".join(f"<{tag}>{html.escape(v)}</{tag}>" for v in values)
-
-    body = "".join(f"<tr>{cells('td', r)}</tr>" for r in rows)
-    return (f'<table class="table"><caption>{html.escape(caption)}</caption>'
-            f"<thead><tr>{cells('th', header)}</tr></thead><tbody>{body}</tbody></table>")
-
 
 def steps_table() -> str:
     rows = [[str(i), s.name, s.what, s.how_long] for i, s in enumerate(CAR_T_STEPS, 1)]
-    return _html_table(["Step", "What happens", "In detail", "How long"], rows,
+    return html_table(["Step", "What happens", "In detail", "How long"], rows,
                        "CAR T-cell treatment step by step")

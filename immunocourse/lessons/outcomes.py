@@ -9,13 +9,13 @@ notebook's explorer and the quiz keys all call the functions below.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from immunocourse import evidence, figures, simulate
+from immunocourse.tables import html_table
 
 SEED = 2015  # any fixed seed: the page, quiz and tests must see the same virtual cohort
 COHORT_SIZE = 300
@@ -68,13 +68,8 @@ def landmark_table() -> str:
     rows = [[s.cancer, s.study, s.group, str(s.years), f"{s.os_pct:g}%", s.source]
             for s in evidence.SURVIVAL_LANDMARKS]
 
-    def cells(tag: str, values: list[str]) -> str:
-        return "".join(f"<{tag}>{html.escape(v)}</{tag}>" for v in values)
-
-    body = "".join(f"<tr>{cells('td', r)}</tr>" for r in rows)
-    return ('<table class="table" style="font-size: 0.9em"><caption>Published overall '
-            "survival at 3 or 5 years</caption>"
-            f"<thead><tr>{cells('th', header)}</tr></thead><tbody>{body}</tbody></table>")
+    return html_table(header, rows, "Published overall survival at 3 or 5 years",
+                      font_size="0.9em")
 
 
 @dataclass(frozen=True)

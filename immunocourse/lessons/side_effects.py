@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from immunocourse import evidence, evidence_figures
+from immunocourse.tables import html_table
 
 COMBO, NIVO, IPI = "nivolumab + ipilimumab", "nivolumab", "ipilimumab"
 LIVER_ROW = "Raised liver enzyme (ALT)"
@@ -113,7 +114,7 @@ def organ_sign(term: str) -> OrganSign:
 def organ_table() -> str:
     """Every organ, its signs in lay words and its medical term, as an HTML table."""
     rows = [[s.organ, s.signs, s.term, s.note] for s in ORGAN_SIGNS]
-    return _html_table(["Part of the body", "Signs to report", "Medical term", "Why it matters"],
+    return html_table(["Part of the body", "Signs to report", "Medical term", "Why it matters"],
                        rows, "Immune side effects organ by organ (ASCO guideline; "
                        "Patel et al. 2021 for the heart)")
 
@@ -227,21 +228,12 @@ def onset_figure() -> go.Figure:
     return evidence_figures.onset_timeline()
 
 
-def _html_table(header: list[str], rows: list[list[str]], caption: str) -> str:
-    # HTML, not Markdown: MyST-NB renders Markdown outputs as CommonMark, which has no tables.
-    def cells(tag: str, values: list[str]) -> str:
-        return "".join(f"<{tag}>{html.escape(v)}</{tag}>" for v in values)
-
-    body = "".join(f"<tr>{cells('td', r)}</tr>" for r in rows)
-    return (f'<table class="table"><caption>{html.escape(caption)}</caption>'
-            f"<thead><tr>{cells('th', header)}</tr></thead><tbody>{body}</tbody></table>")
-
 
 def adverse_event_table() -> str:
     """The CheckMate 067 numbers as an HTML table (any grade / grade 3 or higher)."""
     rows = [[e.event, *(f"{e.any_grade[a]}% / {e.grade3plus[a]}%" for a in evidence.ARMS_067)]
             for e in evidence.ADVERSE_EVENTS]
-    return _html_table(["Side effect", *evidence.ARMS_067], rows,
+    return html_table(["Side effect", *evidence.ARMS_067], rows,
                        "Percent of patients, any grade / grade 3 or higher (CheckMate 067)")
 
 
@@ -278,7 +270,7 @@ def earliest_onset_organ() -> str:
 def ctcae_table() -> str:
     """CTCAE v5.0 grades as an HTML table."""
     rows = [[str(grade), text] for grade, text in evidence.CTCAE_GRADES.items()]
-    return _html_table(["Grade", "Meaning"], rows, "CTCAE version 5.0 severity grades")
+    return html_table(["Grade", "Meaning"], rows, "CTCAE version 5.0 severity grades")
 
 
 def grade_needing_hospital_care() -> str:
