@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
+from citations import BIB_KEYS
 
 from immunocourse import evidence, evidence_figures
 from immunocourse.figures import alt_text
-
-ROOT = Path(__file__).resolve().parent.parent
-BIB = (ROOT / "book" / "references.bib").read_text()
-BIB_KEYS = set(re.findall(r"^@\w+\{([^,]+),", BIB, re.M))
 
 
 def all_keys() -> set[str]:

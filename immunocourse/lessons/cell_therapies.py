@@ -24,7 +24,10 @@ ICANS = "immune effector cell-associated neurotoxicity syndrome (ICANS)"
 @dataclass(frozen=True)
 class Product:
     """One cell therapy or T-cell engager: what it targets, its first US approval and the
-    harms in the boxed warning of its US label (the FDA's strongest warning)."""
+    harms in the boxed warning of its US label (the FDA's strongest warning).
+
+    ``key`` is the label (boxed warning, HLA type); ``approval_key`` the source of the approval
+    date, which lessons 4 and 12 also read from here."""
 
     name: str
     brand: str
@@ -37,7 +40,13 @@ class Product:
     hla: str | None  # the tissue type a patient must have, if any
     key: str
     source: str
+    approval_key: str
     checked: str = CHECKED
+
+    @property
+    def year(self) -> int:
+        """The year of the first US approval."""
+        return int(self.us_approval[:4])
 
 
 # Boxed warnings as worded on the US labels (checked 2026-12-01): Kymriah (Novartis HCP site
@@ -49,36 +58,43 @@ PRODUCTS: tuple[Product, ...] = (
             "B-cell acute lymphoblastic leukaemia in children and young adults",
             "2017-08-30", "a single drip into a vein",
             (CRS, "neurological toxicities", "T cell malignancies"), None,
-            "kymriahlabel", "Kymriah US label; FDA approval notice 2017"),
+            "kymriahlabel", "Kymriah US label; FDA approval notice 2017",
+            "fdatisagenlecleucel2017"),
     Product("lifileucel", "Amtagvi", TIL, "many tumour antigens (not engineered)",
             "advanced melanoma after a PD-1 blocker", "2024-02-16",
             "a single drip into a vein, followed by IL-2 (aldesleukin)",
             ("treatment-related mortality", "prolonged severe cytopenia", "severe infection",
              "cardiopulmonary impairment", "renal impairment"), None,
-            "amtagvilabel", "Amtagvi US label; FDA news release 2024"),
+            "amtagvilabel", "Amtagvi US label; FDA news release 2024",
+            "fdalifileucel2024"),
     Product("afamitresgene autoleucel", "Tecelra", TCR_T, "MAGE-A4, shown by HLA-A*02",
             "synovial sarcoma after chemotherapy", "2024-08-02", "a single drip into a vein",
             (CRS,), "HLA-A*02:01P, -A*02:02P, -A*02:03P or -A*02:06P",
-            "tecelralabel", "Tecelra US label; FDA approval 2 August 2024"),
+            "tecelralabel", "Tecelra US label; FDA approval 2 August 2024",
+            "fdaafamitresgene2024"),
     Product("blinatumomab", "Blincyto", ENGAGER, "CD19 on B cells",
             "B-cell acute lymphoblastic leukaemia", "2014-12-03",
             "a continuous drip into a vein through a pump",
             (CRS, f"neurological toxicities including {ICANS}"), None,
-            "blincytolabel", "Blincyto US label; Przepiorka et al., Clin Cancer Res 2015"),
+            "blincytolabel", "Blincyto US label; Przepiorka et al., Clin Cancer Res 2015",
+            "przepiorka2015"),
     Product("teclistamab", "Tecvayli", ENGAGER, "BCMA on myeloma cells",
             "multiple myeloma after at least four earlier treatments", "2022-10-25",
             "an injection under the skin",
             (CRS, f"neurologic toxicity including {ICANS}"), None,
-            "tecvaylilabel", "Tecvayli US label; FDA approval notice 2022"),
+            "tecvaylilabel", "Tecvayli US label; FDA approval notice 2022",
+            "fdateclistamab2022"),
     Product("tarlatamab", "Imdelltra", ENGAGER, "DLL3 on small-cell lung cancer cells",
             "extensive-stage small-cell lung cancer after platinum chemotherapy",
             "2024-05-16", "a drip into a vein",
             (CRS, f"neurologic toxicity including {ICANS}"), None,
-            "imdelltralabel", "Imdelltra US label (revised November 2025)"),
+            "imdelltralabel", "Imdelltra US label (revised November 2025)",
+            "imdelltralabel"),
     Product("tebentafusp", "Kimmtrak", ENGAGER, "gp100, shown by HLA-A*02:01",
             "uveal melanoma (melanoma of the eye) that has spread or cannot be removed",
             "2022-01", "a weekly drip into a vein", (CRS,), "HLA-A*02:01",
-            "kimmtraklabel", "Kimmtrak US label (DailyMed); FDA approval notice 2022"),
+            "kimmtraklabel", "Kimmtrak US label (DailyMed); FDA approval notice 2022",
+            "fdatebentafusp2022"),
 )
 
 
@@ -106,9 +122,9 @@ def products_boxing_crs() -> list[str]:
 def products_table() -> str:
     """What each treatment is, what it recognises, its first US approval and how it is given."""
     rows = [[f"{p.name} ({p.brand})", p.kind, p.target,
-             f"{p.us_approval[:4]}: {p.cancer}", p.route] for p in PRODUCTS]
+             f"{p.year}: {p.cancer}", p.route] for p in PRODUCTS]
     return html_table(["Treatment", "Kind", "Recognises", "First US approval", "Given as"],
-                       rows, "Cell therapies and T-cell engagers named in this lesson")
+                      rows, "Cell therapies and T-cell engagers named in this lesson")
 
 
 def boxed_warning_table() -> str:
@@ -116,7 +132,7 @@ def boxed_warning_table() -> str:
     rows = [[f"{p.name} ({p.brand})", "; ".join(p.boxed_warning), p.hla or "none"]
             for p in PRODUCTS]
     return html_table(["Treatment", "Boxed warning on the US label", "Tissue type needed"],
-                       rows, "Boxed warnings, the FDA's strongest warning (US labels)")
+                      rows, "Boxed warnings, the FDA's strongest warning (US labels)")
 
 
 # --- CAR T: the steps ----------------------------------------------------------------------
@@ -249,8 +265,8 @@ def crs_table() -> str:
     rows = [[str(g), "yes (38 C or more)",
              BLOOD_PRESSURE[g - 1], OXYGEN[g - 1]] for g in range(1, 5)]
     return html_table(["CRS grade", "Fever", "Low blood pressure", "Low oxygen"], rows,
-                       "ASTCT grading of cytokine release syndrome; the worse of the two "
-                       "columns sets the grade (Lee et al. 2019)")
+                      "ASTCT grading of cytokine release syndrome; the worse of the two "
+                      "columns sets the grade (Lee et al. 2019)")
 
 
 def icans_table() -> str:
@@ -259,7 +275,7 @@ def icans_table() -> str:
             ["4", "cannot be tested", "cannot be woken, or a long seizure, new weakness "
              "or brain swelling"]]
     return html_table(["ICANS grade", "ICE score (out of 10)", "Alertness and other signs"],
-                       rows, "ASTCT grading of ICANS, simplified (Lee et al. 2019)")
+                      rows, "ASTCT grading of ICANS, simplified (Lee et al. 2019)")
 
 
 # --- Later risks ---------------------------------------------------------------------------
@@ -281,22 +297,26 @@ class LabelNumber:
 LABEL_NUMBERS: tuple[LabelNumber, ...] = (
     LabelNumber("lifileucel", "treatment-related deaths in the clinical trial (160 patients)",
                 7.5, "%", "amtagvilabel", "Amtagvi US label, section 5"),
-    LabelNumber("tebentafusp", "hours of monitoring after each of the first three infusions",
-                16, "hours", "kimmtraklabel", "Kimmtrak US label, boxed warning"),
+    # Kimmtrak label: monitor for at least 16 hours after each of the first three infusions
+    # (lessons 11 and 12 both quote it from here).
+    LabelNumber("tebentafusp", "hours of monitoring, at least, after each of the first "
+                "infusions", 16, "hours", "kimmtraklabel", "Kimmtrak US label, boxed warning"),
+    LabelNumber("tebentafusp", "first infusions needing that monitoring", 3, "infusions",
+                "kimmtraklabel", "Kimmtrak US label, boxed warning"),
     LabelNumber("afamitresgene autoleucel", "share of patients who had CRS", 75, "%",
                 "tecelralabel", "Tecelra US label, section 5.1"),
 )
 
 
-def label_number(product_name: str) -> LabelNumber:
+def label_number(product_name: str, unit: str | None = None) -> LabelNumber:
+    """The product's first label number, or the first in ``unit`` when one is given."""
     for n in LABEL_NUMBERS:
-        if n.product == product_name:
+        if n.product == product_name and unit in (None, n.unit):
             return n
-    raise KeyError(f"no label number for {product_name!r}")
-
+    raise KeyError(f"no label number for {product_name!r} in {unit!r}")
 
 
 def steps_table() -> str:
     rows = [[str(i), s.name, s.what, s.how_long] for i, s in enumerate(CAR_T_STEPS, 1)]
     return html_table(["Step", "What happens", "In detail", "How long"], rows,
-                       "CAR T-cell treatment step by step")
+                      "CAR T-cell treatment step by step")
