@@ -213,20 +213,23 @@ OXYGEN = (O2_NONE, O2_LOW, O2_HIGH, O2_PRESSURE)
 
 @dataclass(frozen=True)
 class Grading:
-    """A grading scale's source."""
+    """A grading scale's source, and the fever (deg C) that CRS grading requires."""
 
     name: str
+    fever_c: float
     key: str = "lee2019"
     source: str = "Lee et al., Biol Blood Marrow Transplant 2019 (ASTCT consensus)"
     checked: str = CHECKED
 
 
-ASTCT = Grading("ASTCT consensus grading of CRS and ICANS")
+# Lee 2019, Table 2: CRS requires a temperature of at least 38 C.
+ASTCT = Grading("ASTCT consensus grading of CRS and ICANS", 38)
 
 
 def crs_grade(fever: bool, blood_pressure: str = BP_NONE, oxygen: str = O2_NONE) -> int:
-    """ASTCT CRS grade, 0 to 4: fever of at least 38 C is required, and the grade is set by
-    the more severe of low blood pressure and low oxygen (Lee 2019, Table 2)."""
+    """ASTCT CRS grade, 0 to 4: a fever of at least ``ASTCT.fever_c`` is required, and the
+    grade is set by the more severe of low blood pressure and low oxygen (Lee 2019,
+    Table 2)."""
     if blood_pressure not in BLOOD_PRESSURE:
         raise ValueError(f"blood_pressure must be one of {BLOOD_PRESSURE}, not {blood_pressure!r}")
     if oxygen not in OXYGEN:
@@ -262,7 +265,7 @@ def icans_example_grade() -> str:
 
 
 def crs_table() -> str:
-    rows = [[str(g), "yes (38 C or more)",
+    rows = [[str(g), f"yes ({ASTCT.fever_c:g} C or more)",
              BLOOD_PRESSURE[g - 1], OXYGEN[g - 1]] for g in range(1, 5)]
     return html_table(["CRS grade", "Fever", "Low blood pressure", "Low oxygen"], rows,
                       "ASTCT grading of cytokine release syndrome; the worse of the two "
