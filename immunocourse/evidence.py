@@ -150,6 +150,29 @@ def adverse_event(event: str) -> AdverseEventRate:
     raise KeyError(f"no adverse event {event!r}")
 
 
+@dataclass(frozen=True)
+class TrialSafety:
+    """A trial's size and, unrounded, its share of patients with grade 3-4 treatment-related
+    events in each arm (keyed by the arms of ``ARMS_067``)."""
+
+    trial: str
+    patients: int
+    grade34_pct: dict[str, float]
+    key: str = "larkin2015"
+    source: str = "Larkin et al., N Engl J Med 2015"
+    checked: str = CHECKED_LESSONS
+
+    def __hash__(self) -> int:  # dict field: hash on the trial, which is unique
+        return hash(self.trial)
+
+
+# Larkin 2015, abstract: 945 patients randomised; treatment-related grade 3-4 adverse events
+# in 27.3% (ipilimumab), 16.3% (nivolumab) and 55.0% (combination). The rounded table above
+# must agree with these (tests/test_evidence.py).
+CHECKMATE_067_SAFETY = TrialSafety("CheckMate 067", 945, dict(zip(ARMS_067, (27.3, 16.3, 55.0),
+                                                                  strict=True)))
+
+
 
 
 @dataclass(frozen=True)
