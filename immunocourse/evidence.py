@@ -150,23 +150,50 @@ def adverse_event(event: str) -> AdverseEventRate:
     raise KeyError(f"no adverse event {event!r}")
 
 
+@dataclass(frozen=True)
+class TrialSafety:
+    """A trial's size and, unrounded, its share of patients with grade 3-4 treatment-related
+    events in each arm (keyed by the arms of ``ARMS_067``)."""
+
+    trial: str
+    patients: int
+    grade34_pct: dict[str, float]
+    key: str = "larkin2015"
+    source: str = "Larkin et al., N Engl J Med 2015"
+    checked: str = CHECKED_LESSONS
+
+    def __hash__(self) -> int:  # dict field: hash on the trial, which is unique
+        return hash(self.trial)
+
+
+# Larkin 2015, abstract: 945 patients randomised; treatment-related grade 3-4 adverse events
+# in 27.3% (ipilimumab), 16.3% (nivolumab) and 55.0% (combination). The rounded table above
+# must agree with these (tests/test_evidence.py).
+CHECKMATE_067_SAFETY = TrialSafety("CheckMate 067", 945, dict(zip(ARMS_067, (27.3, 16.3, 55.0),
+                                                                  strict=True)))
+
+
 
 
 @dataclass(frozen=True)
 class FatalRate:
-    """The share of treated patients who died of a treatment's side effects, as a range."""
+    """The share of treated patients who died of a treatment's side effects, as a range, and
+    how soon after the start of treatment the deaths came (lessons 6 and 9)."""
 
     treatment: str
-    low_pct: float
-    high_pct: float
+    low_pct: float  # lowest regimen-specific share of treated patients who died of a side effect
+    high_pct: float  # highest (combination of anti-PD-1 and anti-CTLA-4)
+    median_days_single: float  # median days from starting treatment to a fatal event, one drug
+    median_days_combination: float  # the same, two checkpoint inhibitors together
     key: str
     source: str
     checked: str = CHECKED_REVIEW
 
 
-# Wang 2018, key points: fatal toxic effects in 0.3% to 1.3% of treated patients, depending
-# on the regimen (meta-analysis of published checkpoint-inhibitor trials).
-FATAL_CHECKPOINT = FatalRate("immune checkpoint inhibitors", 0.3, 1.3, "wang2018",
+# Wang 2018, Key Points: fatal toxic effects in 0.3% to 1.3% of treated patients, depending
+# on the regimen (meta-analysis of published checkpoint-inhibitor trials); median 40 and 14.5
+# days for monotherapy and combination (read in the abstract, 2026-12-01).
+FATAL_CHECKPOINT = FatalRate("immune checkpoint inhibitors", 0.3, 1.3, 40, 14.5, "wang2018",
                              "Wang et al., JAMA Oncol 2018")
 
 

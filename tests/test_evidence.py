@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
+from citations import BIB_KEYS
 
 from immunocourse import evidence, evidence_figures
 from immunocourse.figures import alt_text
-
-ROOT = Path(__file__).resolve().parent.parent
-BIB = (ROOT / "book" / "references.bib").read_text()
-BIB_KEYS = set(re.findall(r"^@\w+\{([^,]+),", BIB, re.M))
 
 
 def all_keys() -> set[str]:
@@ -85,3 +79,12 @@ def test_every_response_bar_names_its_trial_and_source() -> None:
     assert bars == len(evidence.RESPONSE_RATES)
     for r in evidence.RESPONSE_RATES:
         assert r.trial in alt_text(fig) and r.source in alt_text(fig)
+
+
+def test_rounded_grade3_table_agrees_with_the_trials_own_report() -> None:
+    # CMAJ 2019's rounded table (27 | 16 | 55) against Larkin 2015's 27.3 | 16.3 | 55.0.
+    table = evidence.adverse_event("All treatment-related events").grade3plus
+    exact = evidence.CHECKMATE_067_SAFETY.grade34_pct
+    assert set(exact) == set(evidence.ARMS_067)
+    assert all(abs(table[arm] - exact[arm]) <= 0.5 for arm in evidence.ARMS_067), (table, exact)
+    assert evidence.CHECKMATE_067_SAFETY.patients == 945

@@ -9,7 +9,7 @@ import pytest
 
 from immunocourse import evidence, simulate
 from immunocourse.figures import alt_text
-from immunocourse.lessons import outcomes
+from immunocourse.lessons import biomarkers, outcomes
 
 
 def test_three_year_key_is_the_kaplan_meier_estimate_of_the_same_cohort() -> None:
@@ -69,8 +69,11 @@ def test_landmark_table_lists_every_source() -> None:
 
 
 def test_tmb_approval_and_ten_year_medians_come_from_their_records() -> None:
-    assert outcomes.TMB_APPROVAL.year == 2020
-    assert outcomes.TMB_APPROVAL.min_mutations_per_mb == 10
+    assert outcomes.tmb_approval().year == 2020
+    assert outcomes.tmb_cutoff() == 10
+    # one record, lesson 12's, behind both pages
+    assert outcomes.tmb_approval() is biomarkers.approval("TMB-H")
+    assert outcomes.tmb_approval().key == biomarkers.TMB_CUTOFF.key == "marcus2021tmb"
     medians = outcomes.ten_year_medians()
     # the combination's median survival is the longest of the three arms, ipilimumab's the shortest
     assert medians["nivolumab + ipilimumab"] > medians["nivolumab"] > medians["ipilimumab"]

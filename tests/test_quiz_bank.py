@@ -172,6 +172,7 @@ def test_cli_build_with_an_invalid_bank_writes_nothing(tmp_path: Path):
     proc = run_cli("build", "--banks", str(banks), "--out", str(out))
     assert proc.returncode == 1
     assert f"{banks / 'zero-points.yml'}:9: question 'q1' field 'points'" in proc.stderr
+    assert proc.stderr.splitlines()[-1] == "quiz build: nothing written"
     assert "Traceback" not in proc.stderr
     assert not out.exists()
 

@@ -10,18 +10,16 @@ import dataclasses
 import datetime as dt
 import importlib
 import pkgutil
-import re
 from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
-from conftest import ROOT, toc_pages
+from citations import record_problems
+from conftest import toc_pages
 
 import immunocourse.lessons
 from immunocourse import evidence, review
 
-BIB_KEYS = set(re.findall(r"^@\w+\{([^,]+),", (ROOT / "book" / "references.bib").read_text(),
-                          re.M))
 REQUIRED = ("key", "source", "checked")
 TODAY = dt.date.today()
 
@@ -83,23 +81,7 @@ def holds_a_number(record: object) -> bool:
 def problems(record: object) -> list[str]:
     """What is missing from one record: a source key in the bibliography, a short citation,
     a valid checked date no later than today. Records that carry no number need none."""
-    if not holds_a_number(record):
-        return []
-    out = []
-    key = getattr(record, "key", "")
-    if not key:
-        out.append("no source key")
-    elif key not in BIB_KEYS:
-        out.append(f"key {key!r} not in book/references.bib")
-    if not getattr(record, "source", ""):
-        out.append("no short source citation")
-    checked = getattr(record, "checked", "")
-    try:
-        if dt.date.fromisoformat(checked) > TODAY:
-            out.append(f"checked date {checked} is in the future")
-    except (TypeError, ValueError):
-        out.append(f"checked {checked!r} is not an ISO date")
-    return out
+    return record_problems(record) if holds_a_number(record) else []
 
 
 # ------------------------------------------------------------------ numbers and sources

@@ -9,7 +9,6 @@ ILLUSTRATIVE, not the accuracy of any real assay, and every caption says so.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import ipywidgets as widgets
@@ -18,12 +17,37 @@ import plotly.graph_objects as go
 
 from immunocourse import palette
 from immunocourse.figures import finish
+from immunocourse.lessons import cell_therapies
+from immunocourse.tables import html_table
 
 CHECKED = "2026-12-01"
 CPS_CAP = 100  # 22C3 pharmDx interpretation: a CPS above 100 is reported as 100
 
 
 # --- Published facts -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedNumber:
+    """One number the page quotes, with what it measures."""
+
+    name: str  # identifier used by the page and the quiz keys
+    value: float
+    unit: str
+    what: str
+    key: str
+    source: str
+    checked: str
+
+
+# Marcus 2021 (FDA approval summary), abstract, and Subbiah 2020: TMB-H means at least 10
+# mutations per megabase in the 2020 US approval (lessons 10 and 12 read it from here).
+TMB_CUTOFF = PublishedNumber("tmb_cutoff", 10, "mutations per megabase", "threshold for "
+                             "TMB-high in the 2020 US approval", "marcus2021tmb",
+                             "Marcus et al., Clin Cancer Res 2021 (FDA approval summary)",
+                             CHECKED)
+
+_TEBENTAFUSP = cell_therapies.product("tebentafusp")  # its approval is stored in lesson 11
 
 
 @dataclass(frozen=True)
@@ -38,6 +62,10 @@ class BiomarkerApproval:
     key: str
     source: str
     checked: str
+
+    @property
+    def year(self) -> int:
+        return int(self.us_approval[:4])
 
 
 APPROVALS: tuple[BiomarkerApproval, ...] = (
@@ -55,35 +83,24 @@ APPROVALS: tuple[BiomarkerApproval, ...] = (
         "deficiency that grew after earlier treatment, with no satisfactory alternative",
         "MSI or mismatch-repair testing of a tumour sample", "marcus2019",
         "Marcus et al., Clin Cancer Res 2019 (FDA approval summary)", CHECKED),
-    # Subbiah 2020: accelerated approval 16 June 2020, TMB-H >= 10 mut/Mb; FoundationOne CDx
-    # approved the same day as the companion diagnostic.
+    # Marcus 2021 (FDA approval summary), abstract, and Subbiah 2020: accelerated approval on
+    # 16 June 2020, TMB-H >= 10 mut/Mb; FoundationOne CDx approved the same day as the
+    # companion diagnostic.
     BiomarkerApproval(
-        "TMB-H (at least 10 mutations per megabase)", "pembrolizumab", "2020-06-16",
+        f"TMB-H (at least {TMB_CUTOFF.value:g} mutations per megabase)", "pembrolizumab",
+        "2020-06-16",
         "any solid tumour with high tumour mutational burden that grew after earlier "
         "treatment, with no satisfactory alternative",
-        "FoundationOne CDx gene sequencing of a tumour sample", "subbiah2020",
-        "Subbiah et al., Ann Oncol 2020", CHECKED),
-    # Kimmtrak label (Initial U.S. Approval: 2022; HLA-A*02:01 genotyping of whole blood);
-    # the FDA notice dates it January 2022.
+        "FoundationOne CDx gene sequencing of a tumour sample", "marcus2021tmb",
+        "Marcus et al., Clin Cancer Res 2021 (FDA approval summary)", CHECKED),
+    # Kimmtrak label (HLA-A*02:01 genotyping of whole blood); date, tissue type and approval
+    # source from lesson 11's record of tebentafusp.
     BiomarkerApproval(
-        "HLA-A*02:01 (a tissue type)", "tebentafusp", "2022-01",
+        f"{_TEBENTAFUSP.hla} (a tissue type)", _TEBENTAFUSP.name, _TEBENTAFUSP.us_approval,
         "uveal melanoma (melanoma of the eye) that cannot be removed or has spread",
-        "HLA genotyping of a blood sample", "fdatebentafusp2022",
-        "FDA approval notice and Kimmtrak label, 2022", CHECKED),
+        "HLA genotyping of a blood sample", _TEBENTAFUSP.approval_key,
+        "FDA approval notice and Kimmtrak label, 2022", _TEBENTAFUSP.checked),
 )
-
-
-@dataclass(frozen=True)
-class PublishedNumber:
-    """One number the page quotes, with what it measures."""
-
-    name: str  # identifier used by the page and the quiz keys
-    value: float
-    unit: str
-    what: str
-    key: str
-    source: str
-    checked: str
 
 
 NUMBERS: tuple[PublishedNumber, ...] = (
@@ -109,10 +126,7 @@ NUMBERS: tuple[PublishedNumber, ...] = (
     PublishedNumber("tps_high_cutoff", 50, "%", "TPS at or above which PD-L1 counts as high "
                     "in lung cancer (KEYNOTE-001, KEYNOTE-024)", "garon2015",
                     "Garon et al., N Engl J Med 2015", CHECKED),
-    # Subbiah 2020: TMB-H means at least 10 mutations per megabase.
-    PublishedNumber("tmb_cutoff", 10, "mutations per megabase", "threshold for TMB-high in "
-                    "the 2020 US approval", "subbiah2020", "Subbiah et al., Ann Oncol 2020",
-                    CHECKED),
+    TMB_CUTOFF,
     # Nathan 2021, abstract (reproduced by Clinical Oncology News): 1-year OS 73% with
     # tebentafusp vs 59% with the investigator's choice, in 378 HLA-A*02:01-positive patients.
     PublishedNumber("tebentafusp_os1y", 73, "%", "alive at 1 year with tebentafusp",
@@ -128,14 +142,6 @@ NUMBERS: tuple[PublishedNumber, ...] = (
     PublishedNumber("kim_discordant", 7, "cancers", "cancers whose PD-L1 result differed "
                     "between small tissue cores and the whole removed specimen",
                     "kim2017pdl1", "Kim et al., Oncotarget 2017", CHECKED),
-    # Kimmtrak label, boxed warning: monitor for at least 16 hours after the first three
-    # infusions.
-    PublishedNumber("crs_watch_hours", 16, "hours", "minimum observation after each of the "
-                    "first tebentafusp infusions", "kimmtraklabel",
-                    "Kimmtrak US prescribing information 2022", CHECKED),
-    PublishedNumber("crs_watch_doses", 3, "infusions", "first infusions needing that "
-                    "observation", "kimmtraklabel",
-                    "Kimmtrak US prescribing information 2022", CHECKED),
     # Huang 2021, Table 2: TPS >= 50% in 31.1% (5189/16,666) of real-world NSCLC samples,
     # and 30.2% (500/1653) of those screened for KEYNOTE-024.
     PublishedNumber("tps50_prevalence", 31.1, "%", "lung cancer samples in a US reference "
@@ -179,14 +185,8 @@ def approvals_table() -> str:
     header = ["Biomarker", "Drug", "US approval", "For", "Test", "Source"]
     rows = [[a.biomarker, a.drug, date_text(a.us_approval), a.who, a.test, a.source]
             for a in APPROVALS]
-
-    def cells(tag: str, values: list[str]) -> str:
-        return "".join(f"<{tag}>{html.escape(v)}</{tag}>" for v in values)
-
-    body = "".join(f"<tr>{cells('td', r)}</tr>" for r in rows)
-    return ('<table class="table" style="font-size: 0.9em"><caption>Immunotherapies approved '
-            "in the US for patients selected by a biomarker (dates are the FDA's)</caption>"
-            f"<thead><tr>{cells('th', header)}</tr></thead><tbody>{body}</tbody></table>")
+    return html_table(header, rows, "Immunotherapies approved in the US for patients selected "
+                      "by a biomarker (dates are the FDA's)", font_size="0.9em")
 
 
 # --- PD-L1 scores ----------------------------------------------------------------------

@@ -6,11 +6,10 @@ the same records, so a number appears once. Nothing here is simulated.
 
 from __future__ import annotations
 
-import html
-
 import plotly.graph_objects as go
 
 from immunocourse import evidence, evidence_figures
+from immunocourse.tables import html_table
 
 
 def response_figure() -> go.Figure:
@@ -24,14 +23,8 @@ def response_table() -> str:
              r.regimen + ("" if r.immunotherapy else " (comparator)"),
              f"{r.orr_pct:g}%", r.source] for r in evidence.RESPONSE_RATES]
 
-    def cells(tag: str, values: list[str]) -> str:
-        return "".join(f"<{tag}>{html.escape(v)}</{tag}>" for v in values)
-
-    body = "".join(f"<tr>{cells('td', r)}</tr>" for r in rows)
-    return ('<table class="table" style="font-size: 0.85em"><caption>Published objective '
-            "response rates shown in the chart</caption>"
-            f"<thead><tr>{cells('th', header)}</tr></thead>"
-            f"<tbody>{body}</tbody></table>")
+    return html_table(header, rows, "Published objective response rates shown in the chart",
+                      font_size="0.85em")
 
 
 def _gap(trial: str, immuno: str, comparator: str) -> float:

@@ -9,8 +9,9 @@ last read against that source). Nothing here is simulated.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
+
+from immunocourse.tables import html_table
 
 CHECKED = "2026-12-01"
 
@@ -23,7 +24,10 @@ ICANS = "immune effector cell-associated neurotoxicity syndrome (ICANS)"
 @dataclass(frozen=True)
 class Product:
     """One cell therapy or T-cell engager: what it targets, its first US approval and the
-    harms in the boxed warning of its US label (the FDA's strongest warning)."""
+    harms in the boxed warning of its US label (the FDA's strongest warning).
+
+    ``key`` is the label (boxed warning, HLA type); ``approval_key`` the source of the approval
+    date, which lessons 4 and 12 also read from here."""
 
     name: str
     brand: str
@@ -36,7 +40,13 @@ class Product:
     hla: str | None  # the tissue type a patient must have, if any
     key: str
     source: str
+    approval_key: str
     checked: str = CHECKED
+
+    @property
+    def year(self) -> int:
+        """The year of the first US approval."""
+        return int(self.us_approval[:4])
 
 
 # Boxed warnings as worded on the US labels (checked 2026-12-01): Kymriah (Novartis HCP site
@@ -48,36 +58,43 @@ PRODUCTS: tuple[Product, ...] = (
             "B-cell acute lymphoblastic leukaemia in children and young adults",
             "2017-08-30", "a single drip into a vein",
             (CRS, "neurological toxicities", "T cell malignancies"), None,
-            "kymriahlabel", "Kymriah US label; FDA approval notice 2017"),
+            "kymriahlabel", "Kymriah US label; FDA approval notice 2017",
+            "fdatisagenlecleucel2017"),
     Product("lifileucel", "Amtagvi", TIL, "many tumour antigens (not engineered)",
             "advanced melanoma after a PD-1 blocker", "2024-02-16",
             "a single drip into a vein, followed by IL-2 (aldesleukin)",
             ("treatment-related mortality", "prolonged severe cytopenia", "severe infection",
              "cardiopulmonary impairment", "renal impairment"), None,
-            "amtagvilabel", "Amtagvi US label; FDA news release 2024"),
+            "amtagvilabel", "Amtagvi US label; FDA news release 2024",
+            "fdalifileucel2024"),
     Product("afamitresgene autoleucel", "Tecelra", TCR_T, "MAGE-A4, shown by HLA-A*02",
             "synovial sarcoma after chemotherapy", "2024-08-02", "a single drip into a vein",
             (CRS,), "HLA-A*02:01P, -A*02:02P, -A*02:03P or -A*02:06P",
-            "tecelralabel", "Tecelra US label; FDA approval 2 August 2024"),
+            "tecelralabel", "Tecelra US label; FDA approval 2 August 2024",
+            "fdaafamitresgene2024"),
     Product("blinatumomab", "Blincyto", ENGAGER, "CD19 on B cells",
             "B-cell acute lymphoblastic leukaemia", "2014-12-03",
             "a continuous drip into a vein through a pump",
             (CRS, f"neurological toxicities including {ICANS}"), None,
-            "blincytolabel", "Blincyto US label; Przepiorka et al., Clin Cancer Res 2015"),
+            "blincytolabel", "Blincyto US label; Przepiorka et al., Clin Cancer Res 2015",
+            "przepiorka2015"),
     Product("teclistamab", "Tecvayli", ENGAGER, "BCMA on myeloma cells",
             "multiple myeloma after at least four earlier treatments", "2022-10-25",
             "an injection under the skin",
             (CRS, f"neurologic toxicity including {ICANS}"), None,
-            "tecvaylilabel", "Tecvayli US label; FDA approval notice 2022"),
+            "tecvaylilabel", "Tecvayli US label; FDA approval notice 2022",
+            "fdateclistamab2022"),
     Product("tarlatamab", "Imdelltra", ENGAGER, "DLL3 on small-cell lung cancer cells",
             "extensive-stage small-cell lung cancer after platinum chemotherapy",
             "2024-05-16", "a drip into a vein",
             (CRS, f"neurologic toxicity including {ICANS}"), None,
-            "imdelltralabel", "Imdelltra US label (revised November 2025)"),
+            "imdelltralabel", "Imdelltra US label (revised November 2025)",
+            "imdelltralabel"),
     Product("tebentafusp", "Kimmtrak", ENGAGER, "gp100, shown by HLA-A*02:01",
             "uveal melanoma (melanoma of the eye) that has spread or cannot be removed",
             "2022-01", "a weekly drip into a vein", (CRS,), "HLA-A*02:01",
-            "kimmtraklabel", "Kimmtrak US label (DailyMed); FDA approval notice 2022"),
+            "kimmtraklabel", "Kimmtrak US label (DailyMed); FDA approval notice 2022",
+            "fdatebentafusp2022"),
 )
 
 
@@ -105,17 +122,17 @@ def products_boxing_crs() -> list[str]:
 def products_table() -> str:
     """What each treatment is, what it recognises, its first US approval and how it is given."""
     rows = [[f"{p.name} ({p.brand})", p.kind, p.target,
-             f"{p.us_approval[:4]}: {p.cancer}", p.route] for p in PRODUCTS]
-    return _html_table(["Treatment", "Kind", "Recognises", "First US approval", "Given as"],
-                       rows, "Cell therapies and T-cell engagers named in this lesson")
+             f"{p.year}: {p.cancer}", p.route] for p in PRODUCTS]
+    return html_table(["Treatment", "Kind", "Recognises", "First US approval", "Given as"],
+                      rows, "Cell therapies and T-cell engagers named in this lesson")
 
 
 def boxed_warning_table() -> str:
     """The harms in each US label's boxed warning, and the tissue type a patient must have."""
     rows = [[f"{p.name} ({p.brand})", "; ".join(p.boxed_warning), p.hla or "none"]
             for p in PRODUCTS]
-    return _html_table(["Treatment", "Boxed warning on the US label", "Tissue type needed"],
-                       rows, "Boxed warnings, the FDA's strongest warning (US labels)")
+    return html_table(["Treatment", "Boxed warning on the US label", "Tissue type needed"],
+                      rows, "Boxed warnings, the FDA's strongest warning (US labels)")
 
 
 # --- CAR T: the steps ----------------------------------------------------------------------
@@ -196,20 +213,23 @@ OXYGEN = (O2_NONE, O2_LOW, O2_HIGH, O2_PRESSURE)
 
 @dataclass(frozen=True)
 class Grading:
-    """A grading scale's source."""
+    """A grading scale's source, and the fever (deg C) that CRS grading requires."""
 
     name: str
+    fever_c: float
     key: str = "lee2019"
     source: str = "Lee et al., Biol Blood Marrow Transplant 2019 (ASTCT consensus)"
     checked: str = CHECKED
 
 
-ASTCT = Grading("ASTCT consensus grading of CRS and ICANS")
+# Lee 2019, Table 2: CRS requires a temperature of at least 38 C.
+ASTCT = Grading("ASTCT consensus grading of CRS and ICANS", 38)
 
 
 def crs_grade(fever: bool, blood_pressure: str = BP_NONE, oxygen: str = O2_NONE) -> int:
-    """ASTCT CRS grade, 0 to 4: fever of at least 38 C is required, and the grade is set by
-    the more severe of low blood pressure and low oxygen (Lee 2019, Table 2)."""
+    """ASTCT CRS grade, 0 to 4: a fever of at least ``ASTCT.fever_c`` is required, and the
+    grade is set by the more severe of low blood pressure and low oxygen (Lee 2019,
+    Table 2)."""
     if blood_pressure not in BLOOD_PRESSURE:
         raise ValueError(f"blood_pressure must be one of {BLOOD_PRESSURE}, not {blood_pressure!r}")
     if oxygen not in OXYGEN:
@@ -245,11 +265,11 @@ def icans_example_grade() -> str:
 
 
 def crs_table() -> str:
-    rows = [[str(g), "yes (38 C or more)",
+    rows = [[str(g), f"yes ({ASTCT.fever_c:g} C or more)",
              BLOOD_PRESSURE[g - 1], OXYGEN[g - 1]] for g in range(1, 5)]
-    return _html_table(["CRS grade", "Fever", "Low blood pressure", "Low oxygen"], rows,
-                       "ASTCT grading of cytokine release syndrome; the worse of the two "
-                       "columns sets the grade (Lee et al. 2019)")
+    return html_table(["CRS grade", "Fever", "Low blood pressure", "Low oxygen"], rows,
+                      "ASTCT grading of cytokine release syndrome; the worse of the two "
+                      "columns sets the grade (Lee et al. 2019)")
 
 
 def icans_table() -> str:
@@ -257,8 +277,8 @@ def icans_table() -> str:
             ["3", "0 to 2", "wakes only to touch; or a seizure that settles quickly"],
             ["4", "cannot be tested", "cannot be woken, or a long seizure, new weakness "
              "or brain swelling"]]
-    return _html_table(["ICANS grade", "ICE score (out of 10)", "Alertness and other signs"],
-                       rows, "ASTCT grading of ICANS, simplified (Lee et al. 2019)")
+    return html_table(["ICANS grade", "ICE score (out of 10)", "Alertness and other signs"],
+                      rows, "ASTCT grading of ICANS, simplified (Lee et al. 2019)")
 
 
 # --- Later risks ---------------------------------------------------------------------------
@@ -280,31 +300,26 @@ class LabelNumber:
 LABEL_NUMBERS: tuple[LabelNumber, ...] = (
     LabelNumber("lifileucel", "treatment-related deaths in the clinical trial (160 patients)",
                 7.5, "%", "amtagvilabel", "Amtagvi US label, section 5"),
-    LabelNumber("tebentafusp", "hours of monitoring after each of the first three infusions",
-                16, "hours", "kimmtraklabel", "Kimmtrak US label, boxed warning"),
+    # Kimmtrak label: monitor for at least 16 hours after each of the first three infusions
+    # (lessons 11 and 12 both quote it from here).
+    LabelNumber("tebentafusp", "hours of monitoring, at least, after each of the first "
+                "infusions", 16, "hours", "kimmtraklabel", "Kimmtrak US label, boxed warning"),
+    LabelNumber("tebentafusp", "first infusions needing that monitoring", 3, "infusions",
+                "kimmtraklabel", "Kimmtrak US label, boxed warning"),
     LabelNumber("afamitresgene autoleucel", "share of patients who had CRS", 75, "%",
                 "tecelralabel", "Tecelra US label, section 5.1"),
 )
 
 
-def label_number(product_name: str) -> LabelNumber:
+def label_number(product_name: str, unit: str | None = None) -> LabelNumber:
+    """The product's first label number, or the first in ``unit`` when one is given."""
     for n in LABEL_NUMBERS:
-        if n.product == product_name:
+        if n.product == product_name and unit in (None, n.unit):
             return n
-    raise KeyError(f"no label number for {product_name!r}")
-
-
-def _html_table(header: list[str], rows: list[list[str]], caption: str) -> str:
-    # HTML, not Markdown: MyST-NB renders Markdown outputs as CommonMark, which has no tables.
-    def cells(tag: str, values: list[str]) -> str:
-        return "".join(f"<{tag}>{html.escape(v)}</{tag}>" for v in values)
-
-    body = "".join(f"<tr>{cells('td', r)}</tr>" for r in rows)
-    return (f'<table class="table"><caption>{html.escape(caption)}</caption>'
-            f"<thead><tr>{cells('th', header)}</tr></thead><tbody>{body}</tbody></table>")
+    raise KeyError(f"no label number for {product_name!r} in {unit!r}")
 
 
 def steps_table() -> str:
     rows = [[str(i), s.name, s.what, s.how_long] for i, s in enumerate(CAR_T_STEPS, 1)]
-    return _html_table(["Step", "What happens", "In detail", "How long"], rows,
-                       "CAR T-cell treatment step by step")
+    return html_table(["Step", "What happens", "In detail", "How long"], rows,
+                      "CAR T-cell treatment step by step")

@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 
 from immunocourse import palette
 from immunocourse.figures import finish
+from immunocourse.tables import html_table
 
 CHECKED = "2026-12-01"
 
@@ -171,10 +172,6 @@ def trials() -> list[str]:
     return list(dict.fromkeys(r.trial for r in RESULTS))
 
 
-def _cells(tag: str, values: list[str]) -> str:
-    return "".join(f"<{tag}>{html.escape(v)}</{tag}>" for v in values)
-
-
 def results_table(harm: bool | None = None) -> str:
     """The randomised results as an HTML table; ``harm`` selects benefit or harm rows."""
     header = ["Trial", "Cancer", "When", "Immunotherapy arm", "Compared with", "Measure",
@@ -183,10 +180,8 @@ def results_table(harm: bool | None = None) -> str:
              f"{r.treatment_pct:g}%", f"{r.comparator_pct:g}%", r.source]
             for r in RESULTS if harm is None or r.harm == harm]
     kind = {None: "Results", True: "Serious side effects", False: "Benefits"}[harm]
-    body = "".join(f"<tr>{_cells('td', row)}</tr>" for row in rows)
-    return (f'<table class="table" style="font-size: 0.85em"><caption>{kind} in the '
-            "randomised trials of this lesson, percent of patients in each arm</caption>"
-            f"<thead><tr>{_cells('th', header)}</tr></thead><tbody>{body}</tbody></table>")
+    return html_table(header, rows, f"{kind} in the randomised trials of this lesson, percent of "
+                      "patients in each arm", font_size="0.85em")
 
 
 def benefit_harm_figure() -> go.Figure:

@@ -9,13 +9,12 @@ notebook's explorer and the quiz keys all call the functions below.
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass
-
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from immunocourse import evidence, figures, simulate
+from immunocourse.lessons import biomarkers
+from immunocourse.tables import html_table
 
 SEED = 2015  # any fixed seed: the page, quiz and tests must see the same virtual cohort
 COHORT_SIZE = 300
@@ -68,38 +67,19 @@ def landmark_table() -> str:
     rows = [[s.cancer, s.study, s.group, str(s.years), f"{s.os_pct:g}%", s.source]
             for s in evidence.SURVIVAL_LANDMARKS]
 
-    def cells(tag: str, values: list[str]) -> str:
-        return "".join(f"<{tag}>{html.escape(v)}</{tag}>" for v in values)
-
-    body = "".join(f"<tr>{cells('td', r)}</tr>" for r in rows)
-    return ('<table class="table" style="font-size: 0.9em"><caption>Published overall '
-            "survival at 3 or 5 years</caption>"
-            f"<thead><tr>{cells('th', header)}</tr></thead><tbody>{body}</tbody></table>")
+    return html_table(header, rows, "Published overall survival at 3 or 5 years",
+                      font_size="0.9em")
 
 
-@dataclass(frozen=True)
-class BiomarkerApproval:
-    """A US approval of a drug for any solid tumour carrying a biomarker."""
-
-    biomarker: str
-    drug: str
-    us_approval: str  # ISO date of the FDA approval
-    min_mutations_per_mb: int  # the biomarker's cut-off
-    key: str
-    source: str
-    checked: str
-
-    @property
-    def year(self) -> int:
-        return int(self.us_approval[:4])
+# The TMB-H approval is stored once, in lesson 12 (``biomarkers``); this page quotes it.
+def tmb_approval() -> biomarkers.BiomarkerApproval:
+    """The 2020 US approval of pembrolizumab for TMB-high solid tumours."""
+    return biomarkers.approval("TMB-H")
 
 
-# FDA approval summary (Clin Cancer Res 2021): accelerated approval on 16 June 2020 for
-# unresectable or metastatic TMB-H solid tumours (>= 10 mut/Mb) that progressed after prior
-# treatment with no satisfactory alternative.
-TMB_APPROVAL = BiomarkerApproval(
-    "tumour mutational burden-high (TMB-H)", "pembrolizumab", "2020-06-16", 10,
-    "marcus2021tmb", "Marcus et al., Clin Cancer Res 2021", "2026-12-01")
+def tmb_cutoff() -> float:
+    """Mutations per megabase at or above which a tumour counts as TMB-high."""
+    return biomarkers.TMB_CUTOFF.value
 
 
 def ten_year_medians() -> dict[str, float]:

@@ -1,11 +1,12 @@
 """Lesson 9, side effects and when to get help: the numbers and lists the page quotes, and
 the quiz keys.
 
-Published data only (CheckMate 067 adverse events, onset windows and CTCAE grades from
-``evidence``; organ-by-organ warning signs, deaths and US approvals as records here); nothing
-here is simulated. The figures are in ``immunocourse.evidence_figures``. Every record below
-carries ``key`` (its BibTeX key in book/references.bib), ``source`` (a short citation) and
-``checked`` (the date it was last read against that source).
+Published data only (CheckMate 067 adverse events, onset windows, CTCAE grades and deaths
+from ``evidence``; the under-the-skin approvals from ``lessons.receiving_treatment``; the
+organ-by-organ warning signs as records here); nothing here is simulated. The figures are in
+``immunocourse.evidence_figures``. Every record carries ``key`` (its BibTeX key in
+book/references.bib), ``source`` (a short citation) and ``checked`` (the date it was last
+read against that source).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from immunocourse import evidence, evidence_figures
+from immunocourse.lessons import receiving_treatment
+from immunocourse.tables import html_table
 
 COMBO, NIVO, IPI = "nivolumab + ipilimumab", "nivolumab", "ipilimumab"
 LIVER_ROW = "Raised liver enzyme (ALT)"
@@ -31,10 +34,6 @@ CALL_THE_CARE_TEAM: tuple[str, ...] = (
     "Altered mental status (confusion, unusual drowsiness)",
     "Rash",
 )
-
-# NCI, "Immunotherapy Side Effects": skin reactions where the needle goes in.
-NEEDLE_SITE_REACTIONS: tuple[str, ...] = (
-    "Pain", "Swelling", "Soreness", "Redness", "Itchiness", "Rash")
 
 
 # --- Organ by organ: the warning signs -----------------------------------------------------
@@ -113,9 +112,9 @@ def organ_sign(term: str) -> OrganSign:
 def organ_table() -> str:
     """Every organ, its signs in lay words and its medical term, as an HTML table."""
     rows = [[s.organ, s.signs, s.term, s.note] for s in ORGAN_SIGNS]
-    return _html_table(["Part of the body", "Signs to report", "Medical term", "Why it matters"],
-                       rows, "Immune side effects organ by organ (ASCO guideline; "
-                       "Patel et al. 2021 for the heart)")
+    return html_table(["Part of the body", "Signs to report", "Medical term", "Why it matters"],
+                      rows, "Immune side effects organ by organ (ASCO guideline; "
+                      "Patel et al. 2021 for the heart)")
 
 
 def emergency_checklist() -> str:
@@ -138,22 +137,8 @@ def emergency_terms() -> list[str]:
 # --- How often they kill, and how early ----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FatalToxicity:
-    """Deaths caused by checkpoint-inhibitor side effects, as reported by one meta-analysis."""
-
-    low_pct: float  # lowest regimen-specific share of treated patients who died of a side effect
-    high_pct: float  # highest (combination of anti-PD-1 and anti-CTLA-4)
-    median_days_single: float  # median days from starting treatment to a fatal event, one drug
-    median_days_combination: float  # the same, two checkpoint inhibitors together
-    key: str = "wang2018"
-    source: str = "Wang et al., JAMA Oncol 2018"
-    checked: str = CHECKED
-
-
-# Wang 2018, Key Points: fatalities in 0.3% to 1.3% of treated patients; median 40 and 14.5
-# days for monotherapy and combination (read in the abstract, 2026-12-01).
-FATAL = FatalToxicity(0.3, 1.3, 40, 14.5)
+# Wang 2018's deaths and their timing, stored once in ``evidence`` (lesson 6 quotes them too).
+FATAL = evidence.FATAL_CHECKPOINT
 
 
 def deaths_per_thousand(pct: float) -> float:
@@ -170,30 +155,12 @@ def fatal_per_thousand_highest() -> float:
 # --- Checkpoint inhibitors under the skin --------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SubcutaneousApproval:
-    """A checkpoint inhibitor's first US approval as an injection under the skin."""
-
-    drug: str
-    brand: str
-    us_approval: str  # ISO date of the FDA approval
-    key: str
-    source: str
-    checked: str = CHECKED
-
-
-SUBCUTANEOUS: tuple[SubcutaneousApproval, ...] = (
-    SubcutaneousApproval("atezolizumab", "Tecentriq Hybreza", "2024-09-12",
-                         "fdaatezolizumabsc2024", "FDA approval notice, 12 September 2024"),
-    SubcutaneousApproval("nivolumab", "Opdivo Qvantig", "2024-12-27",
-                         "fdanivolumabsc2024", "FDA approval, 27 December 2024"),
-    SubcutaneousApproval("pembrolizumab", "Keytruda Qlex", "2025-09-19",
-                         "fdapembrolizumabsc2025", "FDA approval notice, 19 September 2025"),
-)
+# The US approvals of the under-the-skin forms live with the routes in lesson 6.
+SUBCUTANEOUS = receiving_treatment.UNDER_SKIN_APPROVALS
 
 
 def subcutaneous_sentence() -> str:
-    parts = [f"{s.drug} ({s.us_approval[:4]})" for s in SUBCUTANEOUS]
+    parts = [f"{s.drug} ({s.year})" for s in SUBCUTANEOUS]
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -227,22 +194,13 @@ def onset_figure() -> go.Figure:
     return evidence_figures.onset_timeline()
 
 
-def _html_table(header: list[str], rows: list[list[str]], caption: str) -> str:
-    # HTML, not Markdown: MyST-NB renders Markdown outputs as CommonMark, which has no tables.
-    def cells(tag: str, values: list[str]) -> str:
-        return "".join(f"<{tag}>{html.escape(v)}</{tag}>" for v in values)
-
-    body = "".join(f"<tr>{cells('td', r)}</tr>" for r in rows)
-    return (f'<table class="table"><caption>{html.escape(caption)}</caption>'
-            f"<thead><tr>{cells('th', header)}</tr></thead><tbody>{body}</tbody></table>")
-
 
 def adverse_event_table() -> str:
     """The CheckMate 067 numbers as an HTML table (any grade / grade 3 or higher)."""
     rows = [[e.event, *(f"{e.any_grade[a]}% / {e.grade3plus[a]}%" for a in evidence.ARMS_067)]
             for e in evidence.ADVERSE_EVENTS]
-    return _html_table(["Side effect", *evidence.ARMS_067], rows,
-                       "Percent of patients, any grade / grade 3 or higher (CheckMate 067)")
+    return html_table(["Side effect", *evidence.ARMS_067], rows,
+                      "Percent of patients, any grade / grade 3 or higher (CheckMate 067)")
 
 
 # Quiz keys (quizzes/banks/side-effects.yml, answer_from)
@@ -278,7 +236,7 @@ def earliest_onset_organ() -> str:
 def ctcae_table() -> str:
     """CTCAE v5.0 grades as an HTML table."""
     rows = [[str(grade), text] for grade, text in evidence.CTCAE_GRADES.items()]
-    return _html_table(["Grade", "Meaning"], rows, "CTCAE version 5.0 severity grades")
+    return html_table(["Grade", "Meaning"], rows, "CTCAE version 5.0 severity grades")
 
 
 def grade_needing_hospital_care() -> str:

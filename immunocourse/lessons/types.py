@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from immunocourse import lesson_figures
+from immunocourse.lessons import cell_therapies
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,15 @@ CYTOKINE = "Cytokine"
 MODULATOR = "Immunomodulator"
 CLASSES = (CHECKPOINT, CELL, BISPECIFIC, ANTIBODY, VACCINE, VIRUS, CYTOKINE, MODULATOR)
 
+
+def _from_product(name: str, therapy_class: str, target: str, first_use: str,
+                  source: str = "") -> Drug:
+    """A cell therapy or T-cell engager whose first US approval (date and source) is stored
+    once, in lesson 11's ``PRODUCTS``; this lesson shows its year."""
+    p = cell_therapies.product(name)
+    return Drug(name, therapy_class, target, p.year, first_use, p.approval_key,
+                source or f"US FDA approval, {p.year}", p.checked)
+
 DRUGS: tuple[Drug, ...] = (
     Drug("ipilimumab", CHECKPOINT, "CTLA-4", 2011, "advanced melanoma",
          "fdaipilimumab2011", "US FDA approval, 2011"),
@@ -53,20 +63,16 @@ DRUGS: tuple[Drug, ...] = (
          "ning2017", "Ning et al., Oncologist 2017"),
     Drug("relatlimab (with nivolumab)", CHECKPOINT, "LAG-3", 2022, "advanced melanoma",
          "fdarelatlimab2022", "US FDA approval, 2022"),
-    Drug("tisagenlecleucel", CELL, "CD19 (CAR T cells)", 2017,
-         "acute lymphoblastic leukaemia in children and young adults",
-         "fdatisagenlecleucel2017", "US FDA approval, 2017"),
-    Drug("lifileucel", CELL, "the patient's own tumour (TIL)", 2024, "advanced melanoma",
-         "fdalifileucel2024", "US FDA approval, 2024"),
+    _from_product("tisagenlecleucel", CELL, "CD19 (CAR T cells)",
+                  "acute lymphoblastic leukaemia in children and young adults"),
+    _from_product("lifileucel", CELL, "the patient's own tumour (TIL)", "advanced melanoma"),
     Drug("NK-cell therapies", CELL, "various", None,
          "investigational: in clinical trials, none FDA-approved that the course could confirm",
          ""),
-    Drug("blinatumomab", BISPECIFIC, "CD19 and CD3", 2014, "acute lymphoblastic leukaemia",
-         "przepiorka2015", "Przepiorka et al., Clin Cancer Res 2015"),
-    Drug("tebentafusp", BISPECIFIC, "gp100 and CD3", 2022, "uveal (eye) melanoma",
-         "fdatebentafusp2022", "US FDA approval, 2022"),
-    Drug("teclistamab", BISPECIFIC, "BCMA and CD3", 2022, "multiple myeloma",
-         "fdateclistamab2022", "US FDA approval, 2022"),
+    _from_product("blinatumomab", BISPECIFIC, "CD19 and CD3", "acute lymphoblastic leukaemia",
+                  "Przepiorka et al., Clin Cancer Res 2015"),
+    _from_product("tebentafusp", BISPECIFIC, "gp100 and CD3", "uveal (eye) melanoma"),
+    _from_product("teclistamab", BISPECIFIC, "BCMA and CD3", "multiple myeloma"),
     Drug("rituximab", ANTIBODY, "CD20", 1997, "B-cell non-Hodgkin lymphoma",
          "fdarituximab1997", "US FDA approval, 1997"),
     Drug("trastuzumab", ANTIBODY, "HER2", 1998, "HER2-positive breast cancer",
@@ -117,10 +123,12 @@ class Withdrawal:
     checked: str
 
 
-# Roche's announcement of 8 March 2021: the 2016 accelerated approval (IMvigor210) was
-# withdrawn after the confirmatory IMvigor211 trial missed its primary endpoint.
+# Roche's announcement of 8 March 2021: the accelerated approval (IMvigor210) was withdrawn
+# after the confirmatory IMvigor211 trial missed its primary endpoint. The approval year is
+# atezolizumab's first approval in ``DRUGS`` (Ning et al. 2017), not typed again here.
 ATEZOLIZUMAB_BLADDER = Withdrawal(
-    "atezolizumab", "bladder (urothelial) cancer after platinum chemotherapy", 2016, 2021,
+    "atezolizumab", "bladder (urothelial) cancer after platinum chemotherapy",
+    next(d.first_fda_year for d in DRUGS if d.name == "atezolizumab"), 2021,
     "IMvigor211", "roche2021withdrawal", "Roche announcement, 8 March 2021", "2026-12-01")
 
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,14 @@ class BankError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = list(problems)
+
+    def report(self, command: str) -> int:
+        """For a command line (``quiz build``, ``quiz export``): each problem on its own line
+        on stderr, then that nothing was written; returns the exit status, 1."""
+        for line in self.problems:
+            print(line, file=sys.stderr)
+        print(f"{command}: nothing written", file=sys.stderr)
+        return 1
 
 
 @dataclass(frozen=True)

@@ -69,10 +69,7 @@ def main(argv: list[str]) -> int:
     try:
         written = build(args.banks, args.out or SOURCE_DIR)
     except BankError as exc:
-        for line in exc.problems:
-            print(line, file=sys.stderr)
-        print("quiz build: nothing written", file=sys.stderr)
-        return 1
+        return exc.report("quiz build")
     except OSError as exc:
         print(f"quiz build: {exc}", file=sys.stderr)
         return 1

@@ -445,10 +445,7 @@ def main_export(quiz_ids: Sequence[str], fmt: str, out_dir: Path, banks_dir: Pat
     try:
         written = export(quiz_ids, fmt, out_dir, banks_dir)
     except BankError as exc:
-        for line in exc.problems:
-            print(line, file=sys.stderr)
-        print("quiz export: nothing written", file=sys.stderr)
-        return 1
+        return exc.report("quiz export")
     except ExportError as exc:
         print(f"quiz export: {exc}; nothing written", file=sys.stderr)
         return 1
