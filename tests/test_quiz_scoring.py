@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from immunocourse.quiz.bank import Question
-from immunocourse.quiz.scoring import TOLERANCE_SLACK, score
+from immunocourse.quiz.scoring import TOLERANCE_SLACK, Score, score
 
 
 def q(kind: str, answer, options=None, tolerance=0.0, points=1.0) -> Question:
@@ -42,12 +42,24 @@ def test_numeric_tolerance_is_absolute_and_inclusive(given, points):
 
 @pytest.mark.parametrize(("answer", "tolerance", "given"), [
     (3.0, 0.1, 2.9), (3.0, 0.1, 3.1), (7.7, 0.1, 7.6), (7.7, 0.1, 7.8), (-7.2, 0.05, -7.25),
+    # a large answer: 1000.1 - 1000.0 is 0.10000000000002274, an error that grows with the
+    # answer, not with the tolerance
+    (1000.0, 0.1, 1000.1), (1000.0, 0.1, 999.9),
+    # a tolerance wider than the answer: 8.21 - 0.01 is 8.200000000000001
+    (0.01, 8.2, 8.21), (0.01, 8.2, -8.19),
 ])
 def test_numeric_tolerance_ends_are_decimal_not_binary(answer, tolerance, given):
     # abs(2.9 - 3.0) is 0.10000000000000009 in binary floating point
     assert score(q("numeric", answer, tolerance=tolerance), given).correct
     outside = given + (0.001 if given > answer else -0.001)
     assert not score(q("numeric", answer, tolerance=tolerance), outside).correct
+
+
+def test_numeric_forgives_float_noise_only():
+    # The ends are widened by 4 float epsilons of the largest magnitude (here 1):
+    # 4 x 2.2e-16 = 8.9e-16. A written decimal 1.2e-15 past the end is outside.
+    assert not score(q("numeric", 0.0, tolerance=0.5), 0.5000000000000012).correct
+    assert score(q("numeric", 0.0, tolerance=0.5), 0.5).correct
 
 
 def test_numeric_without_tolerance_is_exact():
@@ -71,6 +83,31 @@ def test_multiple_partial_credit(picked, points):
     assert result.correct == (points == 3)
 
 
+@pytest.mark.parametrize(("question", "given", "expected"), [
+    # the whole result, as the feedback and the autograder print it:
+    # "Points: <points> of <max_points> -- <reason>"
+    (SINGLE, "B cells", Score(2.0, 2.0, True, "correct")),
+    (SINGLE, "T cells", Score(0.0, 2.0, False, "incorrect")),
+    (TF, False, Score(1.0, 1.0, True, "correct")),
+    (TF, True, Score(0.0, 1.0, False, "incorrect")),
+    (NUM, -34.6, Score(2.0, 2.0, True, "correct")),
+    (NUM, -36, Score(0.0, 2.0, False, "incorrect (accepted: -35.0 ± 0.5)")),
+    (q("numeric", 3), 4, Score(0.0, 1.0, False, "incorrect")),
+    (MULTI, ["c", "a", "b"], Score(3.0, 3.0, True, "correct")),
+    # 2 right of 3, 1 wrong: 3 x (2 - 1) / 3 = 1 point
+    (MULTI, ["a", "b", "e"], Score(1.0, 3.0, False,
+                                  "partly correct: 2 of 3 right options, 1 wrong picked")),
+    (MULTI, [], Score(0.0, 3.0, False, "partly correct: 0 of 3 right options, 0 wrong picked")),
+])
+def test_score_in_full(question, given, expected):
+    assert score(question, given) == expected
+
+
+def test_unknown_question_type_is_a_programming_error():
+    with pytest.raises(ValueError, match=r"^unknown question type 'essay'$"):
+        score(q("essay", "x"), "x")
+
+
 def test_multiple_partial_reason_says_how_many():
     assert score(MULTI, ["a", "d"]).reason == "partly correct: 1 of 3 right options, 1 wrong picked"
 
@@ -92,7 +129,7 @@ def test_multiple_partial_reason_says_how_many():
 ])
 def test_wrong_type_or_unknown_option_scores_zero_with_reason(question, given, reason):
     result = score(question, given)
-    assert (result.points, result.correct, result.reason) == (0, False, reason)
+    assert result == Score(0.0, question.points, False, reason)
 
 
 options = st.lists(st.text(min_size=1, max_size=5), min_size=2, max_size=8, unique=True)

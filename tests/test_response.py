@@ -236,7 +236,7 @@ def test_recist_best_overall_response_with_not_evaluable_scans() -> None:
 def test_percent_change() -> None:
     assert percent_change(20, 32) == -37.5
     assert percent_change(30, 25) == pytest.approx(20.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^percent change from a reference of 0 is undefined$"):
         percent_change(5, 0)
 
 
@@ -255,6 +255,33 @@ def test_output_rounds_to_one_decimal_without_negative_zero() -> None:
 
     assert shown(48, 33) == -31.3  # exactly -31.25%
     assert shown(80, 81) == 1.3  # exactly +1.25%
+    # and sizes given in tenths: 0.5 / 40 and -0.2 / 16 are exactly +1.25% and -1.25%
+    assert shown(40, 40.5) == 1.3
+    assert shown(16, 15.8) == -1.3
+
+
+def test_sum_of_decimal_sizes_is_shown_to_a_hundredth_of_a_millimetre() -> None:
+    targets = [target("T1", 20, "liver"), target("T2", 30, "lung")]
+    # 10.1 + 20.2 is 30.299999999999997 in binary; the reader wrote 30.3
+    tp = classify(case(targets, scan(8, {"T1": 10.1, "T2": 20.2})))["timepoints"][0]
+    assert tp["sum_mm"] == 30.3
+    # 10.123 + 20 = 30.123 mm is shown as 30.12 (0.01 mm, as the docstring promises)
+    tp = classify(case(targets, scan(8, {"T1": 10.123, "T2": 20})))["timepoints"][0]
+    assert tp["sum_mm"] == 30.12
+
+
+def test_exactly_minus_30_percent_of_a_large_sum_is_still_pr() -> None:
+    # Five targets of 100-200 mm. Baseline 183.9 + 158.5 + 124.4 + 108.3 + 135.9 = 711.0 mm;
+    # 6.3 + 98.1 + 160.0 + 121.6 + 111.7 = 497.7 mm = 0.7 x 711.0 exactly (-30.0%), but in
+    # binary 7 x 711.0 sums to 4976.999999999999 < 10 x 497.7 = 4977.0: the float error
+    # grows with the sum, so the tolerance must grow with it too.
+    base = [183.9, 158.5, 124.4, 108.3, 135.9]
+    now = [6.3, 98.1, 160.0, 121.6, 111.7]
+    targets = [target(f"T{i}", mm, f"organ {i}") for i, mm in enumerate(base)]
+    doc = case(targets, scan(8, {f"T{i}": mm for i, mm in enumerate(now)}))
+    assert 7 * sum(base) < 10 * sum(now)  # the float trap this case sets
+    tp = classify(doc)["timepoints"][0]
+    assert (tp["response"], tp["sum_mm"], tp["change_from_baseline_pct"]) == ("PR", 497.7, -30.0)
 
 
 # --------------------------------------------------------------------------- iRECIST
@@ -392,6 +419,30 @@ def test_missing_targets_do_not_hide_a_proven_confirmation() -> None:
         scan(16, {"T1": 30}, new=[("N1", 10), ("N2", 10)]),
     )
     assert irecist(doc) == ["iUPD", "iCPD"]
+
+
+def test_a_missing_target_adds_nothing_to_the_growth_since_the_iupd() -> None:
+    # iUPD at 30 + 20 = 50 mm (nadir 40: +25%, +10 mm). Then T2 is not measured and T1 is 54:
+    # the growth over the iUPD sum is at least 54 + 0 - 50 = 4 mm, not proven >= 5 mm, so it
+    # stays iUPD (RECIST PD against the nadir 40 still holds: 54 >= 48 and >= 45).
+    targets = [target("T1", 20), target("T2", 20)]
+    doc = case(targets, scan(8, {"T1": 30, "T2": 20}), scan(16, {"T1": 54}))
+    assert irecist(doc) == ["iUPD", "iUPD"]
+    # 55 proves +5 mm whatever T2 is
+    doc["followups"][1]["targets"]["T1"] = 55
+    assert irecist(doc) == ["iUPD", "iCPD"]
+
+
+def test_a_new_lesion_gone_or_unmeasurable_adds_nothing_to_new_lesion_growth() -> None:
+    # At the iUPD the new lesions measure 10 + 6 = 16 mm. Next, N1 is 20 and N2 cannot be
+    # measured (null) or is gone: growth 20 + 0 - 16 = 4 mm < 5, still iUPD.
+    for n2_later in ([("N2", None)], []):
+        doc = case(
+            one(50),
+            scan(8, {"T1": 40}, new=[("N1", 10), ("N2", 6)]),
+            scan(16, {"T1": 40}, new=[("N1", 20), *n2_later]),
+        )
+        assert irecist(doc) == ["iUPD", "iUPD"]
 
 
 def test_unassessed_non_targets_after_non_target_iupd_are_not_a_reset() -> None:
@@ -552,67 +603,146 @@ def _set(path: str, value) -> dict:
 _DELETE = object()
 
 
+# Each message in full, as the user reads it: the place, a colon, the problem (written here
+# by hand from the input format in immunocourse/response.py's docstring).
 @pytest.mark.parametrize(
     ("path", "value", "message"),
     [
         ("followups/1/targets/T9", 5, "followups[1].targets: unknown lesion id 'T9'"),
-        ("followups/0/targets/T1", -1, "followups[0].targets.T1: size must be >= 0 mm"),
-        ("followups/0/targets/T1", "20", "followups[0].targets.T1: expected a number"),
-        ("followups/0/targets/T1", 10**400, "followups[0].targets.T1: size must be <= 1000"),
-        ("baseline/targets/0/mm", 1001, "baseline.targets[0].mm: size must be <= 1000"),
-        ("followups/0/targets/T1", True, "followups[0].targets.T1: expected a number"),
-        ("followups/0/targets/T1", None, "followups[0].targets.T1: null is not a size"),
-        ("followups/1/week", 8, "followups[1].week: week 8 is not after"),
-        ("followups/0/week", 0, "followups[0].week: must be after baseline"),
+        ("followups/0/targets/T1", -1, "followups[0].targets.T1: size must be >= 0 mm, got -1"),
+        ("followups/0/targets/T1", "20",
+         "followups[0].targets.T1: expected a number, got the string '20'"),
+        ("followups/0/targets/T1", 10**400,
+         f"followups[0].targets.T1: size must be <= 1000 mm (1 m), got {10**400}"),
+        ("followups/0/targets/T1", 1000.5,
+         "followups[0].targets.T1: size must be <= 1000 mm (1 m), got 1000.5"),
+        ("baseline/targets/0/mm", 1001,
+         "baseline.targets[0].mm: size must be <= 1000 mm (1 m), got 1001"),
+        ("baseline/targets/0/mm", None, "baseline.targets[0].mm: expected a number, got null"),
+        ("followups/0/targets/T1", True,
+         "followups[0].targets.T1: expected a number, got a boolean"),
+        ("followups/0/targets/T1", None,
+         "followups[0].targets.T1: null is not a size: give mm (0 = gone, 5 = too small to "
+         "measure) or leave the id out if it was not evaluated"),
+        ("followups/0/targets", [],
+         "followups[0].targets: expected an object of id: mm, got an array"),
+        ("followups/1/week", 8,
+         "followups[1].week: week 8 is not after the previous follow-up (week 8)"),
+        ("followups/0/week", 0, "followups[0].week: must be after baseline (> 0), got 0"),
+        ("followups/0/week", "8", "followups[0].week: expected a number, got the string '8'"),
         ("followups/0/week", _DELETE, "followups[0]: missing key 'week'"),
-        ("followups/0/nontarget", "SD", "followups[0].nontarget: unknown state 'SD'"),
-        ("followups/0/nontarget", "absent", "followups[0].nontarget: 'absent' but"),
-        ("followups/0/colour", "red", "followups[0].colour: unknown key"),
-        ("followups/1/new_lesions/0/mm", -2, "followups[1].new_lesions[0].mm: size must be"),
-        ("followups/1/new_lesions/0/id", "T1", "new_lesions[0].id: 'T1' is a baseline target"),
-        ("followups", {}, "followups: expected an array"),
-        ("criteria", "RECIST", "criteria: unknown criteria 'RECIST'"),
-        ("criteria", _DELETE, "criteria: missing"),
-        ("baseline/nontargets", "yes", "baseline.nontargets: expected true or false"),
-        ("baseline/targets", [], "baseline.targets: at least one target"),
-        ("baseline/targets/0/mm", 9, "baseline.targets[0].mm: a non-nodal target must"),
-        ("baseline/targets/1/mm", 14, "baseline.targets[1].mm: a nodal target needs"),
+        ("followups/0/nontarget", "SD",
+         "followups[0].nontarget: unknown state 'SD' "
+         "(use one of: CR, non-CR/non-PD, PD, NE, absent)"),
+        ("followups/0/nontarget", "absent",
+         "followups[0].nontarget: 'absent' but baseline.nontargets is true "
+         "(use CR if they all disappeared)"),
+        ("followups/0/colour", "red",
+         "followups[0].colour: unknown key (allowed: week, targets, nontarget, new_lesions)"),
+        ("followups/1/new_lesions", {},
+         "followups[1].new_lesions: expected an array, got an object"),
+        ("followups/1/new_lesions/0", 5,
+         "followups[1].new_lesions[0]: expected an object, got the number 5"),
+        ("followups/1/new_lesions/0/mm", -2,
+         "followups[1].new_lesions[0].mm: size must be >= 0 mm, got -2"),
+        ("followups/1/new_lesions/0/mm", 0,
+         "followups[1].new_lesions[0].mm: a new lesion of 0 mm is not there: leave it out"),
+        ("followups/1/new_lesions/0/id", "T1",
+         "followups[1].new_lesions[0].id: 'T1' is a baseline target id"),
+        ("followups/1/new_lesions/0/id", " ",
+         "followups[1].new_lesions[0].id: expected a non-empty string, got the string ' '"),
+        ("followups", {}, "followups: expected an array, got an object"),
+        # a Python caller can pass what JSON cannot: the type is named
+        ("followups", ("x",), "followups: expected an array, got tuple"),
+        ("criteria", "RECIST",
+         "criteria: unknown criteria 'RECIST' (use 'recist1.1' or 'irecist')"),
+        ("criteria", _DELETE, "criteria: missing (use 'recist1.1' or 'irecist')"),
+        ("baseline", [], "baseline: expected an object, got an array"),
+        ("baseline", _DELETE, "missing top-level key 'baseline'"),
+        ("baseline/nontargets", "yes",
+         "baseline.nontargets: expected true or false, got the string 'yes'"),
+        ("baseline/targets", [], "baseline.targets: at least one target lesion is required"),
+        ("baseline/targets", {}, "baseline.targets: expected an array, got an object"),
+        ("baseline/targets/0/mm", 9,
+         "baseline.targets[0].mm: a non-nodal target must measure >= 10 mm, got 9"),
+        ("baseline/targets/1/mm", 14,
+         "baseline.targets[1].mm: a nodal target needs a short axis >= 15 mm, got 14"),
         ("baseline/targets/1/id", "T1", "baseline.targets[1].id: duplicate lesion id 'T1'"),
+        ("baseline/targets/0/id", "",
+         "baseline.targets[0].id: expected a non-empty string, got the string ''"),
+        ("baseline/targets/0/organ", 5,
+         "baseline.targets[0].organ: expected a non-empty string, got the number 5"),
+        ("baseline/targets/0/node", "yes",
+         "baseline.targets[0].node: expected true or false, got the string 'yes'"),
         ("baseline/targets/0/node", _DELETE, "baseline.targets[0]: missing key 'node'"),
-        ("baseline/targets/0/mm", float("nan"), "baseline.targets[0].mm: expected a finite"),
-        ("baseline/extra", 1, "baseline.extra: unknown key"),
-        ("extra", 1, "extra: unknown key"),
+        ("baseline/targets/0/mm", float("nan"),
+         "baseline.targets[0].mm: expected a finite number, got nan"),
+        ("baseline/extra", 1, "baseline.extra: unknown key (allowed: targets, nontargets)"),
+        ("extra", 1, "extra: unknown key (allowed: baseline, followups, criteria)"),
     ],
 )
 def test_bad_input_names_the_place(path: str, value, message: str) -> None:
     with pytest.raises(ResponseInputError) as info:
         classify(_set(path, value))
-    assert message in str(info.value)
-    assert "\n" not in str(info.value)
+    assert str(info.value) == message
+    # the place alone, for a caller that points at the field (empty for the whole document)
+    assert info.value.place == (message.split(": ")[0] if ": " in message else "")
+
+
+def refused(doc, criteria: str | None = None) -> ResponseInputError:
+    with pytest.raises(ResponseInputError) as info:
+        classify(doc, criteria)
+    return info.value
 
 
 def test_target_selection_limits() -> None:
     six = [target(f"T{i}", 20) for i in range(6)]
-    with pytest.raises(ResponseInputError, match=r"baseline.targets: 6 target lesions"):
-        classify(case(six))
+    assert str(refused(case(six))) == (
+        "baseline.targets: 6 target lesions; RECIST 1.1 allows at most 5"
+    )
     liver = [target(f"T{i}", 20, "liver") for i in range(3)]
-    with pytest.raises(ResponseInputError, match=r"3 targets in organ 'liver'"):
-        classify(case(liver))
+    error = refused(case(liver))
+    assert str(error) == (
+        "baseline.targets: 3 targets in organ 'liver'; RECIST 1.1 allows at most 2 per organ"
+    )
+    assert error.place == "baseline.targets"
     # all lymph nodes count as one organ, whatever region they are in
     nodes = [target(f"L{i}", 20, f"region {i}", True) for i in range(3)]
-    with pytest.raises(ResponseInputError, match=r"3 lymph-node targets"):
-        classify(case(nodes))
+    assert str(refused(case(nodes))) == (
+        "baseline.targets: 3 lymph-node targets (all nodes count as one organ); "
+        "RECIST 1.1 allows at most 2 per organ"
+    )
     ok = [target("T1", 10, "liver"), target("T2", 10, "Liver "), target("L1", 15, "x", True)]
     assert classify(case(ok))["best_overall_response"] == "NE"
 
 
+def test_sizes_of_exactly_1000_mm_and_a_scan_at_week_1_are_accepted() -> None:
+    # the bounds are inclusive: "size must be <= 1000 mm"; "week must be > 0"
+    doc = case(one(1000), scan(1, {"T1": 1000}, new=[("N1", 1000)]))
+    assert classify(doc)["timepoints"][0]["week"] == 1
+    assert labels(doc) == ["PD"]  # the new lesion
+
+
 def test_duplicate_new_lesion_ids_and_bad_override() -> None:
-    with pytest.raises(ResponseInputError, match=r"new_lesions\[1\].id: duplicate lesion id"):
-        classify(case(one(20), scan(8, {"T1": 20}, new=[("N1", 10), ("N1", 12)])))
-    with pytest.raises(ResponseInputError, match="unknown criteria 'foo'"):
-        classify(case(one(20)), "foo")
-    with pytest.raises(ResponseInputError, match="expected an object"):
-        classify([])  # type: ignore[arg-type]
+    doc = case(one(20), scan(8, {"T1": 20}, new=[("N1", 10), ("N1", 12)]))
+    assert str(refused(doc)) == "followups[0].new_lesions[1].id: duplicate lesion id 'N1'"
+    error = refused(case(one(20)), "foo")
+    assert str(error) == (
+        "criteria (override): unknown criteria 'foo' (use 'recist1.1' or 'irecist')"
+    )
+    assert error.place == "criteria (override)"
+    error = refused([])  # type: ignore[arg-type]
+    assert (str(error), error.place) == ("expected an object, got an array", "")
+
+
+def test_a_bad_criteria_in_the_document_is_refused_even_with_an_override() -> None:
+    error = refused(case(one(20), criteria="RECIST"), "irecist")
+    assert (str(error), error.place) == ("criteria: unknown criteria 'RECIST'", "criteria")
+    # with an override the document need not name its criteria at all
+    doc = case(one(20), *series(30))
+    del doc["criteria"]
+    out = classify(doc, "irecist")
+    assert (out["criteria"], labels(doc, "irecist")) == ("irecist", ["iUPD"])
 
 
 # ----------------------------------------------------------------------- properties
