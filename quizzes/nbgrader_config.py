@@ -25,17 +25,27 @@ c.CourseDirectory.db_url = f"sqlite:///{HERE / 'gradebook.db'}"
 c.Execute.timeout = int(os.environ.get("IMMUNOCOURSE_GRADE_TIMEOUT", "30"))
 c.Execute.interrupt_on_timeout = True
 
-# A student who deletes an autograded cell gets it back (its points are still computed
-# from answers.json) instead of the submission failing. nbgrader's own re-insertion fails
-# when the cell before the deleted one is not graded, so ours replaces OverwriteCells.
+# --- Grading runs no student code and reads submissions as untrusted data (issue 8) ---
+# RestoreQuizSource rebuilds a quiz notebook from the gradebook's source cells: cells a
+# student added are dropped, edited ones restored, so only the instructor's cells run and
+# the answers come from answers.json. For other notebooks, a student who deletes an
+# autograded cell gets it back where it was (nbgrader's own re-insertion fails when the
+# cell before the deleted one is not graded, so ours replaces OverwriteCells).
 c.OverwriteCells.add_missing_cells = True
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
+    "immunocourse.quiz.nbgrader_ext.RestoreQuizSource",
     "immunocourse.quiz.nbgrader_ext.OverwriteCellsInOrder",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+# nbgrader copies a submission folder with shutil.copy, which follows links (a link to
+# /etc/passwd or to another student's answers would be read) and blocks on a FIFO: every
+# nbgrader command loading this file copies regular files only, never through a link.
+from immunocourse.quiz.nbgrader_ext import guard_submission_copies  # noqa: E402
+
+guard_submission_copies()
 
 # answers.json is the student's work: never replace it with a file from source/ (one
 # appears there when the instructor tries a source notebook), and never release one.
