@@ -117,6 +117,11 @@ def simulate_student(
 
 
 def _unreadable_reason(path: Path) -> str:
+    from immunocourse.quiz.nbgrader_ext import MAX_NOTEBOOK_BYTES, file_refusal
+
+    refused = file_refusal(str(path), MAX_NOTEBOOK_BYTES)  # a link or FIFO is never opened
+    if refused:
+        return f"the file {refused}"
     try:
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)
@@ -187,7 +192,9 @@ def question_scores(course: Path, quiz_id: str) -> dict[str, dict[str, float]]:
     from nbgrader.api import Gradebook
 
     out: dict[str, dict[str, float]] = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as gb:
+    from immunocourse.quiz.class_grading import course_db_url
+
+    with Gradebook(course_db_url(course), COURSE_ID) as gb:
         for student in gb.students:
             try:
                 sub = gb.find_submission(quiz_id, student.id)

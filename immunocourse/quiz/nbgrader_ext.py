@@ -183,7 +183,7 @@ def _cell_notes(added: int, edited: int, deleted: int) -> list[str]:
 # The grading copy of a submission folder
 
 
-def _refusal(path: str, limit: int) -> str:
+def file_refusal(path: str, limit: int) -> str:
     """Why ``path`` is not read (by lstat: links are not followed), or ""."""
     try:
         st = os.lstat(path)
@@ -225,14 +225,14 @@ def _check_submission(converter: Any, source: str) -> None:
             raise NbGraderException(f"{folder} is not a plain folder (a link is never "
                                     "followed when grading); this submission is not graded")
     for notebook in converter.notebooks:
-        why = _refusal(notebook, MAX_NOTEBOOK_BYTES)
+        why = file_refusal(notebook, MAX_NOTEBOOK_BYTES)
         if why:
             raise NbGraderException(
                 f"{notebook} {why}; not graded by nbgrader (`python -m immunocourse quiz "
                 "grade` grades such a student from answers.json)")
     stamp = os.path.join(source, "timestamp.txt")
     if os.path.lexists(stamp):
-        why = _refusal(stamp, 1000)
+        why = file_refusal(stamp, 1000)
         if why:
             raise NbGraderException(f"{stamp} {why}; this submission is not graded")
 
@@ -255,7 +255,7 @@ def _guarded_init_assignment(self: Any, assignment_id: str, student_id: str) -> 
         # (its working directory comes first on sys.path) before the course's own.
         full = os.path.join(source, ANSWERS_FILE)
         if os.path.lexists(full):
-            why = _refusal(full, MAX_ANSWERS_BYTES) or _copy_regular(
+            why = file_refusal(full, MAX_ANSWERS_BYTES) or _copy_regular(
                 full, os.path.join(dest, ANSWERS_FILE))
             if why:
                 self.log.warning("Not reading %s: it %s", full, why)
@@ -279,7 +279,7 @@ def _guarded_init_assignment(self: Any, assignment_id: str, student_id: str) -> 
             rel = os.path.relpath(full, source)
             if rel == REFUSED_FILE or is_ignored(full, ignore + ["*.ipynb"]):
                 continue
-            why = _refusal(full, MAX_FILE_BYTES) or _copy_regular(full, os.path.join(dest, rel))
+            why = file_refusal(full, MAX_FILE_BYTES) or _copy_regular(full, os.path.join(dest, rel))
             if why:
                 self.log.warning("Not copying %s: it %s", full, why)
                 refused[rel] = why
