@@ -48,13 +48,30 @@ def lab_command(port: int, token: str, open_browser: bool = True) -> list[str]:
     return cmd
 
 
+def lab_env(course: Path) -> dict[str, str]:
+    """JupyterLab's environment: our Python first, and the formgrader's course folder."""
+    return {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        # nbgrader's formgrader reads nbgrader_config.py from the Jupyter config path:
+        # point it at the course folder (quizzes/).
+        "JUPYTER_CONFIG_PATH": os.pathsep.join(
+            p for p in (str(course), os.environ.get("JUPYTER_CONFIG_PATH")) if p
+        ),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m immunocourse.start")
     parser.add_argument("--port", type=int, default=8888, help="JupyterLab port")
     parser.add_argument("--book-port", type=int, default=8000, help="book port")
     parser.add_argument("--token", default=None, help="JupyterLab token (default: random)")
     parser.add_argument("--no-browser", action="store_true", help="don't open a web browser")
+    parser.add_argument("--course", type=Path, default=ROOT / "quizzes",
+                        help="nbgrader course folder for the formgrader (default: quizzes; "
+                        "must be inside the project folder, JupyterLab's root)")
     args = parser.parse_args(argv)
+    course = args.course.resolve()
 
     html_dir = ROOT / "_build" / "html"
     if not (html_dir / "index.html").exists():
@@ -67,22 +84,25 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
 
+    from immunocourse.quiz.course import ready_for_formgrader
+
+    try:  # every quiz listed in the formgrader, ready to generate and release
+        quiz_ids = ready_for_formgrader(course)
+    except Exception as exc:  # a bank error, an unwritable gradebook: say which, stop
+        print(f"start: the formgrader's course {course} could not be prepared: {exc}",
+              file=sys.stderr)
+        return 2
+
     token = args.token or secrets.token_hex(16)
-    env = {
-        **os.environ,
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        # nbgrader's formgrader reads nbgrader_config.py from the Jupyter config path:
-        # point it at the course folder, quizzes/.
-        "JUPYTER_CONFIG_PATH": os.pathsep.join(
-            p for p in (str(ROOT / "quizzes"), os.environ.get("JUPYTER_CONFIG_PATH")) if p
-        ),
-    }
-    lab = subprocess.Popen(lab_command(args.port, token, not args.no_browser), cwd=ROOT, env=env)
+    lab = subprocess.Popen(lab_command(args.port, token, not args.no_browser), cwd=ROOT,
+                           env=lab_env(course))
     print(
         "\n  Course notebooks (JupyterLab):\n"
         f"    http://127.0.0.1:{args.port}/lab/tree/{START_NOTEBOOK}?token={token}\n"
         "  Course book:\n"
-        f"    http://127.0.0.1:{args.book_port}/\n\n"
+        f"    http://127.0.0.1:{args.book_port}/\n"
+        f"  Formgrader ({len(quiz_ids)} quizzes, course folder {course}):\n"
+        f"    http://127.0.0.1:{args.port}/formgrader?token={token}\n\n"
         "  Press Ctrl-C once to stop both.\n",
         flush=True,
     )

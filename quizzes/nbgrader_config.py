@@ -7,6 +7,7 @@
     nbgrader export
 """
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -24,6 +25,14 @@ c.CourseDirectory.db_url = f"sqlite:///{HERE / 'gradebook.db'}"
 # grading goes on with the next cell (nbgrader's Execute interrupts on timeout).
 c.Execute.timeout = int(os.environ.get("IMMUNOCOURSE_GRADE_TIMEOUT", "30"))
 c.Execute.interrupt_on_timeout = True
+
+# --- The exchange (release, fetch, submit, collect, feedback) on one machine, no root ---
+# A course-local folder, ignored by git; IMMUNOCOURSE_EXCHANGE puts it elsewhere. It is
+# made here so that the formgrader finds it (else it warns and disables Release/Collect).
+EXCHANGE = Path(os.environ.get("IMMUNOCOURSE_EXCHANGE") or HERE / "exchange")
+c.Exchange.root = str(EXCHANGE)
+with contextlib.suppress(OSError):  # if it fails, the formgrader says the exchange is missing
+    EXCHANGE.mkdir(parents=True, exist_ok=True)
 
 # --- Grading runs no student code and reads submissions as untrusted data (issue 8) ---
 # RestoreQuizSource rebuilds a quiz notebook from the gradebook's source cells: cells a

@@ -35,18 +35,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from immunocourse.quiz.course import nbgrader_env, repair_unreadable, run_nbgrader
+from immunocourse.quiz.course import course_db_url, nbgrader_env, repair_unreadable, run_nbgrader
 
 SQLITE_BUSY_SECONDS = 300  # a worker waits this long for the write lock before failing
-
-
-def course_db_url(course: Path) -> str:
-    """``CourseDirectory.db_url`` as the course's nbgrader_config.py sets it."""
-    from traitlets.config.loader import PyFileConfigLoader
-
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
-    url = config.CourseDirectory.get("db_url")
-    return str(url) if url else f"sqlite:///{(course / 'gradebook.db').resolve()}"
 
 
 def worker_db_url(url: str) -> str:

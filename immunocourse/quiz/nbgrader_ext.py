@@ -250,19 +250,25 @@ def _guarded_init_assignment(self: Any, assignment_id: str, student_id: str) -> 
         _check_submission(self, source)
     refused: dict[str, str] = {}
     if grading and _is_quiz_assignment(self.coursedir.db_url, assignment_id):
-        # A quiz's answers are answers.json alone. Nothing else is copied: a student's
-        # .py file or package beside the notebook would be imported by the grading kernel
-        # (its working directory comes first on sys.path) before the course's own.
-        full = os.path.join(source, ANSWERS_FILE)
-        if os.path.lexists(full):
-            why = file_refusal(full, MAX_ANSWERS_BYTES) or _copy_regular(
-                full, os.path.join(dest, ANSWERS_FILE))
-            if why:
-                self.log.warning("Not reading %s: it %s", full, why)
-                refused[ANSWERS_FILE] = why
+        # A quiz's answers are answers.json alone; nbgrader's feedback release needs the
+        # timestamp and secret that ``nbgrader submit`` wrote. Nothing else is copied: a
+        # student's .py file or package beside the notebook would be imported by the
+        # grading kernel (its working directory comes first on sys.path) before ours.
+        for name, limit in ((ANSWERS_FILE, MAX_ANSWERS_BYTES), ("timestamp.txt", 1000),
+                            ("submission_secret.txt", 1000)):
+            full = os.path.join(source, name)
+            if os.path.lexists(full):
+                why = file_refusal(full, limit) or _copy_regular(full, os.path.join(dest, name))
+                if why:
+                    self.log.warning("Not reading %s: it %s", full, why)
+                    refused[name] = why
         _write_refused(dest, refused)
         return
     ignore = list(self.coursedir.ignore)
+    if type(self).__name__ == "GenerateAssignment":
+        # answers.json appears in source/ when the instructor tries the notebook: it is
+        # never released (also from the formgrader, which loads no command-line ignore)
+        ignore.append(f"{ANSWERS_FILE}*")
     for dirpath, dirnames, filenames in os.walk(source):  # never descends into a link
         kept = []
         for name in dirnames:
