@@ -137,8 +137,10 @@ def _reason(log: str) -> str:
 
 
 def grade_class(course: Path, quiz_id: str, jobs: int | None = None, *,
-                timeout: int | None = None, progress: bool = True) -> ClassRun:
-    """Autograde and generate feedback for every submission of ``quiz_id`` in ``course``."""
+                timeout: int | None = None, progress: bool = True,
+                feedback: bool = True) -> ClassRun:
+    """Autograde (and, if ``feedback``, generate feedback for) every submission of
+    ``quiz_id`` in ``course``, with ``jobs`` worker processes (default: one per core)."""
     from tqdm import tqdm
 
     course = Path(course)
@@ -178,7 +180,7 @@ def grade_class(course: Path, quiz_id: str, jobs: int | None = None, *,
 
     graded = [s for s in students if s not in run.failures]
     run.graded = graded
-    if graded:
+    if graded and feedback:
         with tqdm(total=len(graded), desc=f"feedback {quiz_id}", unit="student",
                   disable=not progress, file=sys.stderr) as bar:
             def tick_feedback() -> None:
