@@ -40,7 +40,7 @@ def lab(tmp_path_factory):
     # The course must sit inside JupyterLab's root (the project folder) for the formgrader.
     (ROOT / "_build").mkdir(exist_ok=True)
     holder = Path(tempfile.mkdtemp(prefix="test-course-", dir=ROOT / "_build"))
-    exchange = tmp_path_factory.mktemp("exchange")
+    exchange = tmp_path_factory.mktemp("exchange") / "not-yet-made"  # the config makes it
     course = new_course(holder / "quizzes")
     ready_for_formgrader(course)
     env = {**lab_env(course), "IMMUNOCOURSE_EXCHANGE": str(exchange)}

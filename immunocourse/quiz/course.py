@@ -176,13 +176,8 @@ def repair_unreadable(course: Path, quiz_id: str) -> list[str]:
         if kept.exists():  # repaired before: keep the first original, never overwrite it
             kept = path.with_name(f"{path.name}{UNREADABLE_SUFFIX}-{os.getpid()}")
         os.replace(path, kept)
-        nb = nbformat.read(released, as_version=4)
-        nb.cells.insert(0, nbformat.v4.new_markdown_cell(
-            f"**Your notebook file could not be read** ({reason}). It is kept unchanged as "
-            f"`{kept.name}`; your answers were graded from `answers.json`, which is where "
-            "the quiz saves them."
-        ))
-        nbformat.write(nb, path)
+        # the released notebook in its place; grading's note (nbgrader_ext) tells the student
+        nbformat.write(nbformat.read(released, as_version=4), path)
         notes.append(f"{student}: {quiz_id}.ipynb could not be read, kept as {kept.name}; "
                      "graded from answers.json")
     return notes

@@ -39,6 +39,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, OverwriteCells
 
 from immunocourse.quiz.answers import ANSWERS_FILE, MAX_ANSWERS_BYTES, kind_refused
+from immunocourse.quiz.course import UNREADABLE_SUFFIX
 from immunocourse.quiz.grading import REFUSED_FILE, submission_notes
 
 # A quiz notebook is a few hundred kB; a submitted one far larger is not read at all.
@@ -148,6 +149,12 @@ class RestoreQuizSource(NbGraderPreprocessor):
         question_ids = [n[len("test-"):] for n in order if n.startswith("test-")]
         answers = Path(resources.get("metadata", {}).get("path", ""), ANSWERS_FILE)
         notes = _cell_notes(added, edited, deleted) + submission_notes(answers, question_ids)
+        # `quiz grade` set aside a notebook file that could not be read (course.py)
+        kept = sorted(answers.parent.glob(f"{info['notebook']}.ipynb{UNREADABLE_SUFFIX}*"))
+        if kept:
+            notes.insert(0, f"Your notebook file could not be read, so it was kept unchanged "
+                            f"as `{kept[-1].name}` and the quiz graded from your "
+                            f"`{ANSWERS_FILE}`, which is where the quiz saves your answers.")
         ours["notes"] = notes
         if notes:
             text = ("**Notes on your submission.** Only the quiz's own cells were run to "
