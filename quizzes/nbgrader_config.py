@@ -52,9 +52,16 @@ c.Autograde.sanitize_preprocessors = [
 # nbgrader copies a submission folder with shutil.copy, which follows links (a link to
 # /etc/passwd or to another student's answers would be read) and blocks on a FIFO: every
 # nbgrader command loading this file copies regular files only, never through a link.
-from immunocourse.quiz.nbgrader_ext import guard_submission_copies  # noqa: E402
-
-guard_submission_copies()
+# If the package cannot be imported, nbgrader would drop this whole file (it logs config
+# errors and goes on with its defaults, running student cells): keep the settings above,
+# whose preprocessors then fail to load, so autograde grades nobody rather than unsafely.
+try:
+    from immunocourse.quiz.nbgrader_ext import guard_submission_copies
+except ImportError as exc:
+    print(f"nbgrader_config.py: cannot import immunocourse ({exc}); run `make setup`",
+          file=sys.stderr)
+else:
+    guard_submission_copies()
 
 # answers.json is the student's work: never replace it with a file from source/ (one
 # appears there when the instructor tries a source notebook), and never release one.
