@@ -113,3 +113,23 @@ def test_export_after_a_parallel_run_equals_a_serial_one(runs: dict):
     parallel = _csv_without_timestamps(runs["parallel"][0])
     assert [r["student_id"] for r in serial] == ["alice", "bob", "cara", "dan", "eve"]
     assert parallel == serial
+
+
+def test_workers_share_sqlite_through_wal_and_a_busy_timeout(tmp_path: Path):
+    from nbgrader.api import Gradebook
+
+    from immunocourse.quiz.class_grading import prepare_gradebook, worker_db_url
+
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    with Gradebook(url) as gb:
+        gb.add_assignment(QUIZ)
+    prepare_gradebook(url, QUIZ, ["ann", "ben"])  # before any worker starts
+    with Gradebook(worker_db_url(url)) as gb:
+        assert sorted(s.id for s in gb.students) == ["ann", "ben"]
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "gradebook.db") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert worker_db_url(url) == f"{url}?timeout=300"
+    # a server database is shared as it is
+    assert worker_db_url("postgresql://grader@db/course") == "postgresql://grader@db/course"
