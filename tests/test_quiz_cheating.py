@@ -206,3 +206,21 @@ def test_the_graded_notebook_is_the_source_in_source_order(graded: dict):
                          as_version=4).metadata["immunocourse"]
     # the setup cell without its metadata counts as added; the test cell as edited
     assert meta["ignored_cells"] == {"added": 1, "edited": 1}
+
+
+def test_collect_copies_a_link_as_a_link(tmp_path: Path):
+    """A student swaps answers.json in the exchange inbox for a link after submitting."""
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange.default.collect import ExchangeCollect
+
+    from immunocourse.quiz.nbgrader_ext import guard_submission_copies
+
+    guard_submission_copies()
+    (tmp_path / "secret.json").write_text(SECRET)
+    inbox = tmp_path / "inbound" / "student+quiz+2026"
+    inbox.mkdir(parents=True)
+    (inbox / "answers.json").symlink_to(tmp_path / "secret.json")
+    collect = ExchangeCollect(coursedir=CourseDirectory())
+    collect.do_copy(str(inbox), str(tmp_path / "submitted"))
+    copied = tmp_path / "submitted" / "answers.json"
+    assert copied.is_symlink()  # the grading copy then refuses it (see the tests above)

@@ -325,12 +325,31 @@ def guard_submission_copies() -> None:
 
     nbgrader has no setting for this copy (it uses ``shutil.copy``, which follows links
     and blocks on a FIFO), so the method is replaced; quizzes/nbgrader_config.py calls this,
-    and so every nbgrader command and the formgrader get it. nbgrader is pinned (0.9.6);
-    tests/test_quiz_cheating.py fails if a new version bypasses the replacement.
+    and so every nbgrader command and the formgrader get it; ``nbgrader collect`` copies
+    links as links for the same reason. nbgrader is pinned (0.9.6); the tests in
+    tests/test_quiz_cheating.py fail if a new version bypasses either replacement.
     """
     from nbgrader.converters.base import BaseConverter
+    from nbgrader.exchange.default.collect import ExchangeCollect
 
     BaseConverter.init_assignment = _guarded_init_assignment  # type: ignore[method-assign]
+    ExchangeCollect.do_copy = _collect_copy  # type: ignore[method-assign]
+
+
+def _collect_copy(self: Any, src: str, dest: str, log: Any = None) -> None:
+    """``Exchange.do_copy`` for ``nbgrader collect``, copying links as links.
+
+    A student owns their folder in the exchange's inbox and could swap a file for a link
+    after submitting; nbgrader's copy would follow it with the instructor's rights. Copied
+    as a link, it is then refused by the grading copy above.
+    """
+    from nbgrader.exchange.default.exchange import ignore_patterns
+
+    if self.get_size(src) > 1000 * self.coursedir.max_dir_size:
+        raise RuntimeError(f"Directory size is too big: {src}")
+    shutil.copytree(src, dest, symlinks=True, ignore=ignore_patterns(
+        exclude=self.coursedir.ignore, include=self.coursedir.include,
+        max_file_size=self.coursedir.max_file_size, log=self.log))
 
 
 # --------------------------------------------------------------------------------------
