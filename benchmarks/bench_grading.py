@@ -4,8 +4,14 @@
 
 Autogrades N submissions of the 10-question immune-system quiz and, in the same run, N
 submissions of a one-cell assignment (one autograded cell, nothing else), and prints the
-seconds per submission of each and their ratio (target: at most 1.3). Runs in a
-temporary course folder; quizzes/ is not touched.
+seconds per submission of each and their ratio (target: at most 1.3).
+
+Then grades a class of ``--class-size`` (default 200) simulated students on the same quiz
+with ``quiz grade``'s machinery (``class_grading.grade_class``, autograde only), serially
+(one worker) and with ``--jobs`` workers (default 2), and prints both times and their
+ratio (target: the class of 200 in at most 120 s on 2 cores). ``--class-size 0`` skips it.
+Runs in temporary course folders; quizzes/ is not touched. The timings are wall-clock and
+include anything else the machine is doing: run it on a quiet machine.
 """
 
 from __future__ import annotations
@@ -51,11 +57,47 @@ def timed_autograde(course: Path, assignment: str, n: int) -> float:
     return elapsed
 
 
+def bench_class(size: int, jobs: int) -> None:
+    """A class of ``size`` graded by one worker, then by ``jobs`` workers."""
+    from immunocourse.quiz.class_grading import grade_class
+
+    with tempfile.TemporaryDirectory(prefix="immunocourse-bench-class-") as tmp:
+        serial = new_course(Path(tmp) / "serial", banks_dir=BANKS, quiz_ids=[QUIZ])
+        run_nbgrader(serial, "generate_assignment", QUIZ)
+        bank = load_bank(serial / "banks" / f"{QUIZ}.yml")
+        first = simulate_student(serial, QUIZ, "s000", {
+            q.id: q.answer if q.type != "multiple" else list(q.answer) for q in bank.questions})
+        for i in range(1, size):
+            folder = serial / "submitted" / f"s{i:03d}" / QUIZ
+            shutil.copytree(first, folder)
+            write_answers(folder / "answers.json",
+                          {"main-types-count": float(i % 7), "t-cells-destroy": bool(i % 2)})
+        parallel = Path(tmp) / "parallel"
+        shutil.copytree(serial, parallel)
+        times = {}
+        for label, course, workers in (("serial", serial, 1), (f"--jobs {jobs}", parallel, jobs)):
+            start = time.perf_counter()
+            run = grade_class(course, QUIZ, workers, progress=False, feedback=False)
+            times[label] = time.perf_counter() - start
+            if run.failures or len(run.graded) != size:
+                raise SystemExit(f"{label}: {len(run.graded)} of {size} graded, "
+                                 f"failures: {run.failures}")
+            print(f"class of {size}, {label}: {times[label]:.1f} s "
+                  f"({times[label] / size:.2f} s per student)", flush=True)
+    ratio = times["serial"] / times[f"--jobs {jobs}"]
+    print(f"speed-up serial/--jobs {jobs}: {ratio:.2f} on {os.cpu_count()} cores "
+          f"(target: class of 200 in <= 120 s on 2 cores)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=30)
-    n = parser.parse_args(argv).students
-    print(f"machine: {os.cpu_count()} cores")
+    parser.add_argument("--class-size", type=int, default=200)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args(argv)
+    n = args.students
+    print(f"machine: {os.cpu_count()} cores, load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory(prefix="immunocourse-bench-") as tmp:
         course = new_course(Path(tmp) / "quizzes", banks_dir=BANKS, quiz_ids=[QUIZ])
         floor_dir = course / "source" / FLOOR
@@ -85,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"quiz ({len(bank.questions)} questions): {n} submissions in {quiz_s:.1f} s = "
           f"{per_quiz:.2f} s per submission")
     print(f"one-cell floor: {n} submissions in {floor_s:.1f} s = {per_floor:.2f} s per submission")
-    print(f"ratio quiz/floor: {per_quiz / per_floor:.2f} (target <= 1.3)")
+    print(f"ratio quiz/floor: {per_quiz / per_floor:.2f} (target <= 1.3)", flush=True)
+    if args.class_size > 0:
+        bench_class(args.class_size, args.jobs)
     return 0
 
 

@@ -71,13 +71,31 @@ def lab_command(port: int, token: str, open_browser: bool = True) -> list[str]:
     return cmd
 
 
+def lab_env(course: Path) -> dict[str, str]:
+    """JupyterLab's environment: our Python first, and the formgrader's course folder."""
+    return {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        # nbgrader's formgrader reads nbgrader_config.py from the Jupyter config path:
+        # point it at the course folder (quizzes/).
+        "JUPYTER_CONFIG_PATH": os.pathsep.join(
+            p for p in (str(course), str(LAB_CONFIG), os.environ.get("JUPYTER_CONFIG_PATH"))
+            if p
+        ),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m immunocourse.start")
     parser.add_argument("--port", type=int, default=8888, help="JupyterLab port (0: any free)")
     parser.add_argument("--book-port", type=int, default=8000, help="book port (0: any free)")
     parser.add_argument("--token", default=None, help="JupyterLab token (default: random)")
     parser.add_argument("--no-browser", action="store_true", help="don't open a web browser")
+    parser.add_argument("--course", type=Path, default=ROOT / "quizzes",
+                        help="nbgrader course folder for the formgrader (default: quizzes; "
+                        "must be inside the project folder, JupyterLab's root)")
     args = parser.parse_args(argv)
+    course = args.course.resolve()
 
     html_dir = ROOT / "_build" / "html"
     if not (html_dir / "index.html").exists():
@@ -90,21 +108,21 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
 
+    from immunocourse.quiz.course import ready_for_formgrader
+
+    try:  # every quiz listed in the formgrader, ready to generate and release
+        quiz_ids = ready_for_formgrader(course)
+    except Exception as exc:  # a bank error, an unwritable gradebook: say which, stop
+        print(f"start: the formgrader's course {course} could not be prepared: {exc}",
+              file=sys.stderr)
+        return 2
+
     token = args.token or secrets.token_hex(16)
-    env = {
-        **os.environ,
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        # nbgrader's formgrader reads nbgrader_config.py from the Jupyter config path:
-        # point it at the course folder, quizzes/.
-        "JUPYTER_CONFIG_PATH": os.pathsep.join(
-            p for p in (str(ROOT / "quizzes"), str(LAB_CONFIG),
-                        os.environ.get("JUPYTER_CONFIG_PATH")) if p
-        ),
-    }
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    lab = subprocess.Popen(lab_command(args.port, token, not args.no_browser), cwd=ROOT, env=env)
+    lab = subprocess.Popen(lab_command(args.port, token, not args.no_browser), cwd=ROOT,
+                           env=lab_env(course))
     try:
         port = lab_port(lab, args.port)
     except RuntimeError as exc:
@@ -115,7 +133,9 @@ def main(argv: list[str] | None = None) -> int:
             "\n  Course notebooks (JupyterLab):\n"
             f"    http://127.0.0.1:{port}/lab/tree/{START_NOTEBOOK}?token={token}\n"
             "  Course book:\n"
-            f"    http://127.0.0.1:{book.server_address[1]}/\n\n"
+            f"    http://127.0.0.1:{book.server_address[1]}/\n"
+            f"  Formgrader ({len(quiz_ids)} quizzes, course folder {course}):\n"
+            f"    http://127.0.0.1:{port}/formgrader?token={token}\n\n"
             "  Press Ctrl-C once to stop both.\n",
             flush=True,
         )

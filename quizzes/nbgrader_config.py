@@ -7,6 +7,7 @@
     nbgrader export
 """
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -25,17 +26,42 @@ c.CourseDirectory.db_url = f"sqlite:///{HERE / 'gradebook.db'}"
 c.Execute.timeout = int(os.environ.get("IMMUNOCOURSE_GRADE_TIMEOUT", "30"))
 c.Execute.interrupt_on_timeout = True
 
-# A student who deletes an autograded cell gets it back (its points are still computed
-# from answers.json) instead of the submission failing. nbgrader's own re-insertion fails
-# when the cell before the deleted one is not graded, so ours replaces OverwriteCells.
+# --- The exchange (release, fetch, submit, collect, feedback) on one machine, no root ---
+# A course-local folder, ignored by git; IMMUNOCOURSE_EXCHANGE puts it elsewhere. It is
+# made here so that the formgrader finds it (else it warns and disables Release/Collect).
+EXCHANGE = Path(os.environ.get("IMMUNOCOURSE_EXCHANGE") or HERE / "exchange")
+c.Exchange.root = str(EXCHANGE)
+with contextlib.suppress(OSError):  # if it fails, the formgrader says the exchange is missing
+    EXCHANGE.mkdir(parents=True, exist_ok=True)
+
+# --- Grading runs no student code and reads submissions as untrusted data (issue 8) ---
+# RestoreQuizSource rebuilds a quiz notebook from the gradebook's source cells: cells a
+# student added are dropped, edited ones restored, so only the instructor's cells run and
+# the answers come from answers.json. For other notebooks, a student who deletes an
+# autograded cell gets it back where it was (nbgrader's own re-insertion fails when the
+# cell before the deleted one is not graded, so ours replaces OverwriteCells).
 c.OverwriteCells.add_missing_cells = True
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
+    "immunocourse.quiz.nbgrader_ext.RestoreQuizSource",
     "immunocourse.quiz.nbgrader_ext.OverwriteCellsInOrder",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+# nbgrader copies a submission folder with shutil.copy, which follows links (a link to
+# /etc/passwd or to another student's answers would be read) and blocks on a FIFO: every
+# nbgrader command loading this file copies regular files only, never through a link.
+# If the package cannot be imported, nbgrader would drop this whole file (it logs config
+# errors and goes on with its defaults, running student cells): keep the settings above,
+# whose preprocessors then fail to load, so autograde grades nobody rather than unsafely.
+try:
+    from immunocourse.quiz.nbgrader_ext import guard_submission_copies
+except ImportError as exc:
+    print(f"nbgrader_config.py: cannot import immunocourse ({exc}); run `make setup`",
+          file=sys.stderr)
+else:
+    guard_submission_copies()
 
 # answers.json is the student's work: never replace it with a file from source/ (one
 # appears there when the instructor tries a source notebook), and never release one.

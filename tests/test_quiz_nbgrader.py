@@ -2,10 +2,10 @@
 
 One class of seven students is built, answered (through the quiz widgets, in a real
 kernel), autograded, given feedback and exported once per session; each test then checks
-one thing a teacher would look at. The faults: deleted and edited graded cells plus a
-cell that never ends (carol), no answers.json (dave), corrupt answers.json (erin),
-answers of the wrong type and unknown question ids (frank), and a notebook file that is
-not JSON (gina).
+one thing a teacher would look at. The faults: deleted and edited graded cells plus an
+added cell that never ends, dropped before grading (carol), no answers.json (dave),
+corrupt answers.json (erin), answers of the wrong type and unknown question ids (frank),
+and a notebook file that is not JSON (gina).
 """
 
 from __future__ import annotations
@@ -364,14 +364,20 @@ def test_feedback_maths_becomes_mathml_and_bad_latex_stays_readable():
     assert "&lt;b&gt;" in markdown_html("<b>raw html</b> is shown, not run")
 
 
-def test_edited_and_deleted_cells_were_restored_and_the_endless_cell_stopped(course: Path):
+def test_edited_and_deleted_cells_were_restored_in_place_and_the_added_cell_never_ran(
+        course: Path):
     nb = nbformat.read(course / "autograded" / "carol" / QUIZ / f"{QUIZ}.ipynb", as_version=4)
-    ids = [grade_id(c) for c in nb.cells]
-    assert "test-granulocytes" in ids  # re-added by nbgrader
-    edited = nb.cells[ids.index("test-which-cells-make-antibodies")]
+    source = nbformat.read(course / "source" / QUIZ / f"{QUIZ}.ipynb", as_version=4)
+    note, *cells = nb.cells
+    # every source cell, each at its own place (the deleted test cell included)
+    assert [grade_id(c) for c in cells] == [grade_id(c) for c in source.cells]
+    edited = cells[[grade_id(c) for c in cells].index("test-which-cells-make-antibodies")]
     assert "full marks" not in edited.source and "### BEGIN HIDDEN TESTS" in edited.source
-    loop = next(c for c in nb.cells if c.source.startswith("while True"))
-    assert [o.get("ename") for o in loop.outputs if o.output_type == "error"]
+    assert not any(c.source.startswith("while True") for c in nb.cells)
+    assert "1 cell you added was ignored" in note.source
+    assert "2 cells of the quiz that you edited were ignored" in note.source
+    assert "1 cell of the quiz that you deleted was put back" in note.source
+    assert nb.metadata["immunocourse"]["ignored_cells"] == {"added": 1, "edited": 2}
 
 
 def test_student_work_is_kept(course: Path):

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -34,12 +36,18 @@ def printed_ports(log: Path, proc: subprocess.Popen, timeout: float = 120) -> tu
 @pytest.fixture
 def started(built_book: Path, tmp_path: Path):
     log = open(tmp_path / "start.log", "w")  # noqa: SIM115 - closed below
+    # A copy of quizzes/ (banks and config only) inside the project folder, as the
+    # formgrader needs, so the test never writes into the real quizzes/.
+    holder = Path(tempfile.mkdtemp(prefix="test-start-", dir=built_book.parent))
+    shutil.copytree(ROOT / "quizzes" / "banks", holder / "quizzes" / "banks")
+    shutil.copy2(ROOT / "quizzes" / "nbgrader_config.py", holder / "quizzes")
     # Port 0 for both: the servers take free ports themselves, so two tests never race for
     # one that a probe found free a moment earlier.
     proc = subprocess.Popen(
         [sys.executable, "-m", "immunocourse.start", "--port", "0", "--book-port", "0",
-         "--token", "t0ken", "--no-browser"],
+         "--token", "t0ken", "--no-browser", "--course", str(holder / "quizzes")],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        env={**os.environ, "IMMUNOCOURSE_EXCHANGE": str(tmp_path / "exchange")},
     )
     try:
         lab_port, book_port = printed_ports(tmp_path / "start.log", proc)
@@ -49,6 +57,7 @@ def started(built_book: Path, tmp_path: Path):
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
         log.close()
+        shutil.rmtree(holder, ignore_errors=True)
 
 
 def listening(proc: subprocess.Popen) -> set[tuple[str, int]]:
@@ -84,10 +93,11 @@ def test_start_serves_lab_on_the_start_notebook_and_the_book(started, guarded_pa
     with urllib.request.urlopen(f"http://127.0.0.1:{book_port}/book/index.html") as response:
         assert b"Immunotherapy: an interactive course" in response.read()
 
-    # The formgrader is served by the same JupyterLab, for the course in quizzes/.
+    # The formgrader is served by the same JupyterLab and lists every quiz of the course.
     api = f"http://127.0.0.1:{lab_port}/formgrader/api/assignments?token=t0ken"
     with urllib.request.urlopen(api) as response:
-        assert isinstance(json.loads(response.read()), list)
+        listed = sorted(a["name"] for a in json.loads(response.read()))
+    assert listed == sorted(p.stem for p in (ROOT / "quizzes" / "banks").glob("*.yml"))
 
     guard = guarded_page()
     # Lab's front page is the start notebook.

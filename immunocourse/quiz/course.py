@@ -57,6 +57,39 @@ def run_nbgrader(
     return proc
 
 
+def course_config(course: Path) -> Any:
+    """The traitlets config the course's nbgrader_config.py sets (as nbgrader loads it)."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+
+
+def course_db_url(course: Path) -> str:
+    """``CourseDirectory.db_url`` as the course's nbgrader_config.py sets it."""
+    url = course_config(course).CourseDirectory.get("db_url")
+    return str(url) if url else f"sqlite:///{(Path(course) / 'gradebook.db').resolve()}"
+
+
+def ready_for_formgrader(course: Path) -> list[str]:
+    """Build every bank's source notebook and put each quiz in the gradebook, so the
+    formgrader lists them all (with Generate and Release ready). Returns the quiz ids.
+
+    Adding an assignment that is already there changes nothing, so this is safe on every
+    ``make start``; the exchange folder is made by nbgrader_config.py itself.
+    """
+    from nbgrader.api import Gradebook
+
+    written = build(Path(course) / "banks", Path(course) / "source")
+    quiz_ids = [path.parent.name for path in written]
+    course_id = course_config(course).CourseDirectory.get("course_id") or COURSE_ID
+    with Gradebook(course_db_url(course), str(course_id)) as gb:
+        known = {a.name for a in gb.assignments}
+        for quiz_id in quiz_ids:
+            if quiz_id not in known:
+                gb.add_assignment(quiz_id)
+    return quiz_ids
+
+
 def new_course(
     dest: Path, banks_dir: Path = BANKS_DIR, quiz_ids: list[str] | None = None
 ) -> Path:
@@ -117,6 +150,11 @@ def simulate_student(
 
 
 def _unreadable_reason(path: Path) -> str:
+    from immunocourse.quiz.nbgrader_ext import MAX_NOTEBOOK_BYTES, file_refusal
+
+    refused = file_refusal(str(path), MAX_NOTEBOOK_BYTES)  # a link or FIFO is never opened
+    if refused:
+        return f"the file {refused}"
     try:
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)
@@ -138,14 +176,8 @@ def repair_unreadable(course: Path, quiz_id: str) -> list[str]:
         if kept.exists():  # repaired before: keep the first original, never overwrite it
             kept = path.with_name(f"{path.name}{UNREADABLE_SUFFIX}-{os.getpid()}")
         os.replace(path, kept)
-        nb = nbformat.read(released, as_version=4)
-        nb.cells.insert(0, nbformat.v4.new_markdown_cell(
-            f"**Your notebook file could not be read** ({reason}). It is kept unchanged as "
-            f"`{kept.name}`; your answers were graded from `answers.json`, which is where "
-            "the quiz saves them.",
-            metadata={"immunocourse": {"note": "notebook-unreadable"}},  # shown as a note
-        ))
-        nbformat.write(nb, path)
+        # the released notebook in its place; grading's note (nbgrader_ext) tells the student
+        nbformat.write(nbformat.read(released, as_version=4), path)
         notes.append(f"{student}: {quiz_id}.ipynb could not be read, kept as {kept.name}; "
                      "graded from answers.json")
     return notes
@@ -188,7 +220,7 @@ def question_scores(course: Path, quiz_id: str) -> dict[str, dict[str, float]]:
     from nbgrader.api import Gradebook
 
     out: dict[str, dict[str, float]] = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as gb:
+    with Gradebook(course_db_url(course), COURSE_ID) as gb:
         for student in gb.students:
             try:
                 sub = gb.find_submission(quiz_id, student.id)

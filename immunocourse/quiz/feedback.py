@@ -277,14 +277,18 @@ def student_name(resources: dict[str, Any]) -> str:
 def build_page(nb: NotebookNode, resources: dict[str, Any]) -> Page:
     """The page model, from a notebook GetGrades has filled with the gradebook's scores."""
     info = resources["nbgrader"]
-    notes = repair_notes(nb)
+    # The grader's own notes (nbgrader_ext.RestoreQuizSource: ignored cells, answers.json,
+    # an unreadable notebook), then any older note cell, then the questions' records.
+    graded_notes = nb.metadata.get("immunocourse", {}).get("notes") or []
+    notes = [n for n in graded_notes if isinstance(n, str)]
+    notes += [n for n in repair_notes(nb) if n not in notes]
     blocks = []
     for cell in nb.cells:
         if is_quiz_test(cell):
             block, record_notes = block_for(len(blocks) + 1, cell)
             blocks.append(block)
             notes += [n for n in record_notes if n not in notes]
-    note = ignored_cells_note(nb)
+    note = None if graded_notes else ignored_cells_note(nb)  # the grader's notes say it
     if note:
         notes.append(note)
     if any(b.reason.startswith("This question could not be marked") for b in blocks):

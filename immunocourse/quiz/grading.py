@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import os
+import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -24,19 +26,38 @@ from immunocourse.quiz.answers import ANSWERS_FILE, AnswersError, read_answers
 from immunocourse.quiz.model import Question
 from immunocourse.quiz.scoring import Score, score
 
+# Written by the grading copy (nbgrader_ext) beside the copied files: {name: why it was not
+# copied}, e.g. answers.json being a symbolic link. A student's own file of this name is
+# never copied, so only the grader writes it.
+REFUSED_FILE = ".immunocourse-refused.json"
+
 # One parse per answers.json version: every test cell of a notebook reads the same file.
-_cache: dict[str, tuple[tuple[int, int], dict[str, Any] | None, str]] = {}
+_cache: dict[str, tuple[tuple[int, int, int], dict[str, Any] | None, str]] = {}
+
+
+def _refused_reason(path: Path) -> str:
+    """Why the grading copy left ``path`` out, or ""."""
+    manifest = path.parent / REFUSED_FILE
+    try:
+        reasons = read_answers(manifest)  # the same strict reader: a small JSON object
+    except AnswersError:
+        return ""
+    reason = reasons.get(path.name)
+    return reason if isinstance(reason, str) else ""
 
 
 def load_submission(path: str | Path = ANSWERS_FILE) -> tuple[dict[str, Any] | None, str]:
     """(answers, "") or (None, the reason they cannot be read)."""
     path = Path(path)
     try:
-        st = os.stat(path)
+        st = os.lstat(path)  # never follows a link
     except FileNotFoundError:
+        refused = _refused_reason(path)
+        if refused:
+            return None, f"your {path.name} {refused}, so it was not read"
         return None, f"no {path.name} was submitted, so no answer could be read"
-    key = str(path.resolve())
-    stamp = (st.st_mtime_ns, st.st_size)
+    key = os.path.abspath(path)
+    stamp = (st.st_mtime_ns, st.st_size, st.st_mode)
     hit = _cache.get(key)
     if hit and hit[0] == stamp:
         return hit[1], hit[2]
@@ -53,18 +74,58 @@ FEEDBACK_MIME = "application/vnd.immunocourse.feedback+json"
 _MAX_SHOWN = 300  # characters of a student's answer shown back; answers.json is untrusted
 
 
-def submission_notes(answers_path: str | Path = ANSWERS_FILE) -> list[str]:
-    """Plain-language notes about the submitted answers file ([] when it was read)."""
-    answers, problem = load_submission(answers_path)
-    if answers is not None:
+def _question_ids_beside(folder: Path) -> list[str] | None:
+    """The quiz's question ids, from the graded test cells of the notebook in ``folder``."""
+    import nbformat
+
+    for nb_path in sorted(folder.glob("*.ipynb")):
+        try:
+            st = os.lstat(nb_path)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > 20_000_000:
+                continue
+            nb = nbformat.read(nb_path, as_version=4)
+        except Exception:  # unreadable notebook: no ids from it
+            continue
+        ids = [str(c.get("metadata", {}).get("nbgrader", {}).get("grade_id", ""))[5:]
+               for c in nb.cells
+               if str(c.get("metadata", {}).get("nbgrader", {}).get("grade_id", ""))
+               .startswith("test-")]
+        if ids:
+            return ids
+    return None
+
+
+def submission_notes(
+    answers_path: str | Path = ANSWERS_FILE, question_ids: Iterable[str] | None = None
+) -> list[str]:
+    """Plain-language notes on a submission's answers file, one sentence each.
+
+    Says when ``answers.json`` is missing, refused (a link, a folder, a FIFO, too big, not
+    UTF-8, not a JSON object...) or unreadable, and names the question ids it answers that
+    are not in the quiz (those answers are ignored). ``question_ids`` defaults to the ids
+    of the quiz notebook beside the file. Empty when there is nothing to say.
+    """
+    path = Path(answers_path)
+    answers, problem = load_submission(path)
+    if answers is None:
+        if problem.startswith(f"no {path.name} was submitted"):
+            return [f"No {path.name} was submitted, so none of your answers could be read and "
+                    "every question scores 0. The quiz saves your answers in that file: "
+                    "submit the whole folder next time."]
+        detail = problem.removesuffix(" -- no answer could be read")
+        return [f"Your {path.name} could not be read, so none of your answers could be marked "
+                f"and every question scores 0 (the problem: {detail})."]
+    if question_ids is None:
+        question_ids = _question_ids_beside(path.parent)
+    if question_ids is None:
         return []
-    if not Path(answers_path).exists():
-        return [f"No {Path(answers_path).name} was submitted, so none of your answers could "
-                "be read and every question scores 0. The quiz saves your answers in that "
-                "file: submit the whole folder next time."]
-    detail = problem.removesuffix(" -- no answer could be read")
-    return [f"Your {Path(answers_path).name} could not be read, so none of your answers "
-            f"could be marked and every question scores 0 (the problem: {detail})."]
+    unknown = sorted(set(map(str, answers)) - set(question_ids))
+    if not unknown:
+        return []
+    shown = ", ".join(repr(u[:80]) for u in unknown[:20])
+    more = f" and {len(unknown) - 20} more" if len(unknown) > 20 else ""
+    return [f"Your {path.name} has answers for question ids that are not in this quiz, "
+            f"so they were ignored: {shown}{more}."]
 
 
 def _shown(value: Any) -> str:
