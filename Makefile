@@ -12,11 +12,13 @@ export PATH := $(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 NPM_STAMP := node_modules/.package-lock.json.installed
+HUB_NPM_STAMP := deploy/jupyterhub/node_modules/.package-lock.json.installed
 
 .PHONY: setup book pdf start test lint bench grade-demo mutate clean
 
-## setup: create .venv and install requirements.txt, then the npm assets of package-lock.json
-## (plotly.js partial bundle, axe-core); each again only when its file changed
+## setup: create .venv and install requirements.txt, then the npm packages of the two
+## package-lock.json files (plotly.js bundle, axe-core; JupyterHub's proxy); each again only
+## when its file changed
 setup:
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@if ! cmp -s requirements.txt $(STAMP); then \
@@ -28,6 +30,11 @@ setup:
 		command -v npm >/dev/null || { echo "setup: npm is missing (apt-get install nodejs npm)" >&2; exit 1; }; \
 		echo "Installing npm packages into node_modules ..."; \
 		npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json $(NPM_STAMP); \
+	fi
+	@if ! cmp -s deploy/jupyterhub/package-lock.json $(HUB_NPM_STAMP); then \
+		echo "Installing JupyterHub's proxy into deploy/jupyterhub/node_modules ..."; \
+		npm ci --no-audit --no-fund --loglevel=error --prefix deploy/jupyterhub \
+		&& cp deploy/jupyterhub/package-lock.json $(HUB_NPM_STAMP); \
 	fi
 
 ## book: strict build into _build/html (any warning, broken reference or cell error fails)
@@ -68,8 +75,6 @@ mutate: setup
 STUDENTS ?= 20
 .PHONY: class-demo class-demo-clean
 class-demo: setup
-	@test -x deploy/jupyterhub/node_modules/.bin/configurable-http-proxy \
-		|| npm ci --no-audit --no-fund --prefix deploy/jupyterhub
 	$(BIN)/python -m immunocourse.classroom demo --students $(STUDENTS)
 
 ## class-demo-clean: remove the class demo's accounts (icdemo-*), processes and files
