@@ -73,7 +73,9 @@ def test_bad_content_is_refused_with_a_reason(folder: Path, raw: bytes, reason: 
 def test_notes_name_refusals_and_unknown_questions(folder: Path):
     path = folder / "answers.json"
     assert submission_notes(path, ["q1"]) == [
-        "No answers.json was submitted, so no answer could be read."]
+        "No answers.json was submitted, so none of your answers could be read and every "
+        "question scores 0. The quiz saves your answers in that file: submit the whole "
+        "folder next time."]
     # the grading copy left a link out and said why
     (folder / REFUSED_FILE).write_text(json.dumps({"answers.json": "is a symbolic link"}))
     assert load_submission(path) == (
