@@ -6,6 +6,7 @@ reaches out to a CDN fails rather than silently passing on a networked laptop.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -102,9 +103,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def serve_dir() -> Iterator[Callable[[Path], str]]:
-    """Factory: ``serve_dir(path)`` serves a folder on 127.0.0.1 and returns its base URL."""
+@contextlib.contextmanager
+def serving() -> Iterator[Callable[[Path], str]]:
+    """``serve(path)`` serves a folder on 127.0.0.1 (a port the OS picks) and returns its
+    base URL; every server stops when the block ends."""
     servers = []
 
     def serve(path: Path) -> str:
@@ -114,10 +116,19 @@ def serve_dir() -> Iterator[Callable[[Path], str]]:
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}"
 
-    yield serve
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    try:
+        yield serve
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+
+
+@pytest.fixture
+def serve_dir() -> Iterator[Callable[[Path], str]]:
+    """Factory: ``serve_dir(path)`` serves a folder on 127.0.0.1 and returns its base URL."""
+    with serving() as serve:
+        yield serve
 
 
 def wait_for_http(url: str, timeout: float = 90.0, proc: subprocess.Popen | None = None) -> None:

@@ -15,18 +15,10 @@ EXTRA_PAGES = ["index.html", "search.html", "genindex.html"]
 
 @pytest.fixture(scope="module")
 def book_url(built_book: Path):
-    import functools
-    import http.server
-    import threading
+    from conftest import serving
 
-    from conftest import _QuietHandler
-
-    handler = functools.partial(_QuietHandler, directory=str(built_book))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving() as serve:
+        yield serve(built_book)
 
 
 def figures_in_source(page: str) -> int:

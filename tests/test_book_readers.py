@@ -29,25 +29,10 @@ def book_url(built_book: Path, serve_dir_module):
 
 @pytest.fixture(scope="module")
 def serve_dir_module():
-    import functools
-    import http.server
-    import threading
+    from conftest import serving
 
-    from conftest import _QuietHandler
-
-    servers = []
-
-    def serve(path: Path) -> str:
-        handler = functools.partial(_QuietHandler, directory=str(path))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
-
-    yield serve
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with serving() as serve:
+        yield serve
 
 
 def _wait_for_figures(page) -> None:
