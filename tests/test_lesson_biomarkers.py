@@ -125,3 +125,12 @@ def test_score_calculator_scores_and_explains_bad_counts() -> None:
     assert "capped" in calc.update(positive_immune_cells=400)
     assert "Cannot score" in calc.update(positive_tumour_cells=500)
     assert all(c.description for c in calc.controls.values())  # labelled inputs
+
+
+@pytest.mark.parametrize("query", ["biomarker", "PD-L1", "microsatellite", "mismatch",
+                                   "mutational", "companion", "prevalence", "HLA"])
+def test_the_book_search_finds_this_lesson(built_book, query: str) -> None:
+    # the words a reader would type, medical and plain, lead to this page
+    from test_lesson_side_effects import search_hits
+
+    assert "book/12-biomarkers" in search_hits(built_book, query)

@@ -81,3 +81,12 @@ def test_trial_explorer_redraws() -> None:
     assert list(explorer.figure.data[0].x) != first
     assert "CheckMate 816" in explorer.figure.layout.meta["alt"]
     assert explorer.choice.description == "Trial"  # labelled for screen readers
+
+
+@pytest.mark.parametrize("query", ["neoadjuvant", "adjuvant", "surgery", "dostarlimab",
+                                   "rectal", "pregnancy", "transplant", "trial"])
+def test_the_book_search_finds_this_lesson(built_book, query: str) -> None:
+    # the words a reader would type, medical and plain, lead to this page
+    from test_lesson_side_effects import search_hits
+
+    assert "book/13-earlier-treatment" in search_hits(built_book, query)
