@@ -102,19 +102,25 @@ def test_call_list_is_the_seed_pages_six_items() -> None:
 
 def search_hits(built_book: Path, query: str) -> set[str]:
     """The pages the built book's own search (Sphinx's index, body and titles) returns for a
-    one-word query, stemmed the way the search box stems it."""
+    query: split into words as the search box splits it ("PD-L1" -> "pd", "l1"), each word
+    stemmed, and only the pages holding every word."""
     import json
+    import re
 
     from sphinx.search.en import SearchEnglish
 
     text = (built_book / "searchindex.js").read_text()
     index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
-    stem = SearchEnglish({}).stem(query.lower())
-    hits: set[int] = set()
-    for table in ("terms", "titleterms"):
-        found = index[table].get(stem, [])
-        hits |= {found} if isinstance(found, int) else set(found)
-    return {index["docnames"][i] for i in hits}
+    stemmer = SearchEnglish({})
+    pages: set[int] | None = None
+    for word in re.findall(r"\w+", query.lower()):
+        stem = stemmer.stem(word)
+        hits: set[int] = set()
+        for table in ("terms", "titleterms"):
+            found = index[table].get(stem, [])
+            hits |= {found} if isinstance(found, int) else set(found)
+        pages = hits if pages is None else pages & hits
+    return {index["docnames"][i] for i in pages or ()}
 
 
 @pytest.mark.parametrize("query", ["pneumonitis", "colitis", "hepatitis", "hypophysitis",
