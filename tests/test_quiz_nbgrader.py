@@ -411,13 +411,17 @@ def test_student_work_is_kept(course: Path):
 
 
 def _accept_kernel_dialog(page) -> None:
-    """JupyterLab sometimes asks which kernel to start; the notebook's own is preselected."""
+    """Wait until the notebook's kernel is idle, accepting JupyterLab's "select kernel"
+    dialog (the notebook's own kernel is preselected) if it comes first: a condition, not
+    a guess at how long the dialog might take to appear."""
     accept = page.locator(".jp-Dialog button.jp-mod-accept")
-    try:
-        accept.wait_for(timeout=8000)
-    except Exception:  # playwright TimeoutError: no dialog this time
-        return
-    accept.click()
+    idle = page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\|\s*Idle"))
+    for _ in range(3):
+        accept.or_(idle).first.wait_for(timeout=120_000)
+        if not accept.is_visible():
+            return
+        accept.click()
+    idle.first.wait_for(timeout=120_000)
 
 
 def _run_all(page) -> None:
