@@ -251,16 +251,6 @@ def ignored_cells_note(nb: NotebookNode) -> str | None:
             "own cells were used as they were given to you.")
 
 
-def repair_notes(nb: NotebookNode) -> list[str]:
-    """Notes course.repair_unreadable put in the notebook (its notebook file was unreadable)."""
-    notes = []
-    for cell in nb.cells:
-        note = cell.get("metadata", {}).get("immunocourse", {}).get("note")
-        if cell.get("cell_type") == "markdown" and note:
-            notes.append(" ".join(cell.source.replace("**", "").replace("`", "").split()))
-    return notes
-
-
 def student_name(resources: dict[str, Any]) -> str:
     sid = resources["nbgrader"]["student"]
     try:
@@ -278,10 +268,9 @@ def build_page(nb: NotebookNode, resources: dict[str, Any]) -> Page:
     """The page model, from a notebook GetGrades has filled with the gradebook's scores."""
     info = resources["nbgrader"]
     # The grader's own notes (nbgrader_ext.RestoreQuizSource: ignored cells, answers.json,
-    # an unreadable notebook), then any older note cell, then the questions' records.
+    # an unreadable notebook), then the questions' records.
     graded_notes = nb.metadata.get("immunocourse", {}).get("notes") or []
     notes = [n for n in graded_notes if isinstance(n, str)]
-    notes += [n for n in repair_notes(nb) if n not in notes]
     blocks = []
     for cell in nb.cells:
         if is_quiz_test(cell):
