@@ -49,6 +49,19 @@ c.Autograde.sanitize_preprocessors = [
     "immunocourse.quiz.nbgrader_ext.OverwriteCellsInOrder",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+# nbgrader's own autograde steps, with one change: WarmExecute forks each grading kernel
+# from a process that has already imported ipykernel and the grading code (a fresh process
+# per submission all the same) and stops it at once when the cells have run. That halves
+# the cost of a submission; see immunocourse/quiz/grading_kernels.py.
+c.Autograde.autograde_preprocessors = [
+    "immunocourse.quiz.grading_kernels.WarmExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 # nbgrader copies a submission folder with shutil.copy, which follows links (a link to
 # /etc/passwd or to another student's answers would be read) and blocks on a FIFO: every
 # nbgrader command loading this file copies regular files only, never through a link.

@@ -1,0 +1,245 @@
+"""Grading kernels forked from a warm process (immunocourse.quiz.grading_kernels).
+
+What the faster start must not change: each submission gets a fresh ipykernel of its own,
+in its own folder and environment; a cell that never ends is interrupted and grading goes
+on; nothing is left running afterwards; and nbgrader gives exactly the grades it gives with
+its stock Execute step.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+from nbclient import NotebookClient
+
+from immunocourse.quiz import grading_kernels
+from immunocourse.quiz.answers import write_answers
+from immunocourse.quiz.bank import load_bank
+from immunocourse.quiz.course import nbgrader_env, new_course, run_nbgrader, simulate_student
+from immunocourse.quiz.grading_kernels import WarmKernelManager
+
+COURSE_BANKS = Path(__file__).parent / "data" / "banks" / "course"
+QUIZ = "immune-system"
+
+PROBE = textwrap.dedent("""\
+    import json, os, sys
+    from ipykernel.kernelapp import IPKernelApp
+    print(json.dumps({
+        "parent_handle": IPKernelApp.instance().parent_handle,
+        "pid": os.getpid(), "ppid": os.getppid(), "cwd": os.getcwd(),
+        "mark": os.environ.get("PROBE_MARK"), "leftover": "secret" in globals(),
+        "shell": type(get_ipython()).__name__, "path0": sys.path[0],
+        "parent_pid_env": os.environ.get("JPY_PARENT_PID"),
+    }))
+    secret = 42
+""")
+
+
+def _notebook(*sources: str) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    return nb
+
+
+def _run(nb: nbformat.NotebookNode, folder: Path, **kwargs) -> nbformat.NotebookNode:
+    client = NotebookClient(
+        nb, timeout=kwargs.pop("timeout", 60), kernel_name="python3",
+        kernel_manager_class=kwargs.pop("kernel_manager_class", WarmKernelManager),
+        shutdown_kernel="immediate", resources={"metadata": {"path": str(folder)}}, **kwargs)
+    return client.execute()
+
+
+def _probe(folder: Path, monkeypatch, mark: str, **kwargs) -> dict:
+    monkeypatch.setenv("PROBE_MARK", mark)
+    nb = _run(_notebook(PROBE), folder, **kwargs)
+    return json.loads(nb.cells[0].outputs[0]["text"])
+
+
+def test_each_kernel_is_a_fresh_ipykernel_in_its_own_folder(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(sys.path))
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    first = _probe(a, monkeypatch, "one")
+    server = grading_kernels._server
+    second = _probe(b, monkeypatch, "one")
+    assert server is not None and grading_kernels._server is server  # one warm server
+    for probe, folder in ((first, a), (second, b)):
+        # forked by the warm server, not started by this process
+        assert probe["ppid"] == server.proc.pid != os.getpid()
+        assert probe["parent_pid_env"] == str(server.proc.pid) == str(probe["parent_handle"])
+        assert probe["cwd"] == str(folder)
+        assert probe["mark"] == "one"
+        assert probe["shell"] == "ZMQInteractiveShell"
+        assert probe["leftover"] is False  # nothing of the previous kernel
+    assert first["pid"] != second["pid"]
+    # what the kernel sees is what a kernel jupyter_client starts itself sees
+    from jupyter_client.manager import AsyncKernelManager
+
+    cold = _probe(b, monkeypatch, "one", kernel_manager_class=AsyncKernelManager)
+    assert cold["ppid"] == os.getpid() == cold["parent_handle"]
+    for key in ("cwd", "mark", "shell", "path0", "leftover"):
+        assert second[key] == cold[key], key
+    assert not psutil.pid_exists(first["pid"]) or psutil.Process(first["pid"]).status() == \
+        psutil.STATUS_ZOMBIE  # stopped (and reaped once jupyter_client saw it end)
+
+    # a different environment gets a server of its own (the warm imports depend on it)
+    third = _probe(b, monkeypatch, "two")
+    assert third["mark"] == "two"
+    assert grading_kernels._server is not server and server.proc.poll() == 0
+
+
+def test_a_cell_that_never_ends_is_interrupted_and_the_next_one_runs(tmp_path: Path):
+    nb = _run(_notebook("while True:\n    pass", "print('graded on')"), tmp_path,
+              timeout=3, interrupt_on_timeout=True, allow_errors=True)
+    assert nb.cells[0].outputs[-1]["ename"] == "KeyboardInterrupt"
+    assert nb.cells[1].outputs[0]["text"] == "graded on\n"
+
+
+def test_other_kernel_commands_start_the_ordinary_way(tmp_path: Path, monkeypatch):
+    assert grading_kernels._kernel_args([sys.executable, "-m", "ipykernel_launcher", "-f",
+                                         "c.json"]) == ["-f", "c.json"]
+    assert grading_kernels._kernel_args([sys.executable, "-m", "ipykernel", "-f", "x"]) is None
+    assert grading_kernels._kernel_args(["/usr/bin/env", "-m", "ipykernel_launcher"]) is None
+    # a kernelspec of its own whose argv is not ipykernel_launcher: launched by Popen
+    spec = tmp_path / "share" / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel", "-f", "{connection_file}"],
+        "display_name": "Python 3", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "share" / "jupyter"))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(sys.path))
+    probe = json.loads(_run(_notebook(PROBE), tmp_path).cells[0].outputs[0]["text"])
+    assert probe["ppid"] == os.getpid()
+
+
+def test_a_dead_fork_server_is_replaced(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(sys.path))
+    first = _probe(tmp_path, monkeypatch, "before")
+    old = grading_kernels._server
+    os.kill(old.proc.pid, signal.SIGKILL)
+    old.proc.wait(timeout=10)
+    second = _probe(tmp_path, monkeypatch, "before")
+    assert second["ppid"] == grading_kernels._server.proc.pid != old.proc.pid
+    assert second["pid"] != first["pid"]
+
+
+def test_the_server_exits_by_itself_when_grading_ends(tmp_path: Path, monkeypatch):
+    """Closing our end ends the server (no wait for a timeout, no kill), and with it any
+    kernel still running; nothing a grading run started is left behind."""
+    mark = uuid.uuid4().hex
+    script = tmp_path / "grade.py"
+    script.write_text(textwrap.dedent(f"""\
+        import asyncio, json, sys
+        import nbformat
+        from nbclient import NotebookClient
+        from immunocourse.quiz import grading_kernels
+        from immunocourse.quiz.grading_kernels import WarmKernelManager
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os; os.getpid()")])
+        nb.metadata["kernelspec"] = {{"name": "python3", "display_name": "P", "language": "python"}}
+        for _ in range(2):
+            NotebookClient(nb, kernel_name="python3", kernel_manager_class=WarmKernelManager,
+                           resources={{"metadata": {{"path": "{tmp_path}"}}}}).execute()
+        # a kernel still running when grading stops (started, never shut down)
+        km = WarmKernelManager(kernel_name="python3")
+        asyncio.run(km.start_kernel())
+        server = grading_kernels._server
+        print(json.dumps({{"server": server.proc.pid, "orphan": km.provisioner.pid}}))
+        sys.stdout.flush()
+        grading_kernels._stop_server()
+        print(json.dumps({{"returncode": server.proc.returncode}}))
+    """))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "GRADING_MARK": mark}
+    proc = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    started, ended = (json.loads(line) for line in proc.stdout.splitlines()[-2:])
+    assert ended["returncode"] == 0  # it left on its own when our end closed
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _marked(mark):
+        time.sleep(0.1)
+    assert _marked(mark) == []
+    assert not psutil.pid_exists(started["orphan"])
+
+
+def _marked(mark: str) -> list[int]:
+    """Processes (kernels, servers) whose environment carries ``mark``."""
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if proc.environ().get("GRADING_MARK") == mark and proc.status() != "zombie":
+                found.append(proc.pid)
+        except (psutil.Error, OSError):
+            continue
+    return found
+
+
+@pytest.mark.slow
+def test_nbgrader_grades_exactly_as_with_its_stock_execute(tmp_path: Path):
+    """The same class graded twice, by WarmExecute (the course's config) and by nbgrader's
+    own Execute: the same scores, cell by cell."""
+    bank = load_bank(COURSE_BANKS / f"{QUIZ}.yml")
+    right = {q.id: list(q.answer) if q.type == "multiple" else q.answer
+             for q in bank.questions}
+    warm = new_course(tmp_path / "warm", banks_dir=COURSE_BANKS, quiz_ids=[QUIZ])
+    run_nbgrader(warm, "generate_assignment", QUIZ)
+    alice = simulate_student(warm, QUIZ, "alice", right)
+    given = {
+        "bob": {"granulocytes": ["Neutrophils", "Dendritic cells"], "main-types-count": 5},
+        "cara": {"which-cells-make-antibodies": "B-cell lymphocytes", "t-cells-destroy": "yes"},
+        "dan": {},
+    }
+    for student, answers in given.items():
+        folder = warm / "submitted" / student / QUIZ
+        shutil.copytree(alice, folder)
+        write_answers(folder / "answers.json", answers)
+    stock = tmp_path / "stock"
+    shutil.copytree(warm, stock)
+    config = stock / "nbgrader_config.py"
+    text = config.read_text()
+    assert '"immunocourse.quiz.grading_kernels.WarmExecute"' in text
+    config.write_text(text.replace('"immunocourse.quiz.grading_kernels.WarmExecute"',
+                                   '"nbgrader.preprocessors.Execute"'))
+
+    grades = {}
+    for name, course in (("warm", warm), ("stock", stock)):
+        proc = subprocess.run([shutil.which("nbgrader", path=str(Path(sys.executable).parent)),
+                               "autograde", QUIZ], cwd=course, env=nbgrader_env(60),
+                              capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        run_nbgrader(course, "export")
+        with open(course / "grades.csv", newline="", encoding="utf-8") as fh:
+            grades[name] = sorted(
+                ({k: v for k, v in row.items() if k != "timestamp"} for row in csv.DictReader(fh)),
+                key=lambda r: r["student_id"])
+        grades[name + "-cells"] = _cell_outputs(course)
+    assert [r["student_id"] for r in grades["warm"]] == ["alice", "bob", "cara", "dan"]
+    assert [float(r["score"]) for r in grades["warm"]] == [13.0, 1.0, 1.0, 0.0]
+    assert grades["warm"] == grades["stock"]
+    assert grades["warm-cells"] == grades["stock-cells"]
+
+
+def _cell_outputs(course: Path) -> dict[str, list[str]]:
+    """Each graded cell's text output, per student (what the feedback is built from)."""
+    out = {}
+    for path in sorted((course / "autograded").glob(f"*/{QUIZ}/{QUIZ}.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        out[path.parts[-3]] = [
+            "".join(o.get("text", "") or str(o.get("data", {}).get("text/plain", ""))
+                    for o in cell.get("outputs", []))
+            for cell in nb.cells if cell.cell_type == "code"]
+    return out
