@@ -28,6 +28,7 @@ from immunocourse.classroom.grading import autograde_parallel  # noqa: E402
 from immunocourse.classroom.postgres import Postgres  # noqa: E402
 from immunocourse.quiz.answers import ANSWERS_FILE, write_answers  # noqa: E402
 from immunocourse.quiz.bank import BANKS_DIR, load_bank  # noqa: E402
+from immunocourse.quiz.class_grading import Nbgrader  # noqa: E402
 from immunocourse.quiz.course import COURSE_ID, new_course, run_nbgrader  # noqa: E402
 
 QUIZ = "immune-system"
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             run("collect", QUIZ)
             steps["collect"] = time.perf_counter() - t0
             t = time.perf_counter()
-            failed = autograde_parallel(run, course, QUIZ, students, args.jobs, pg.url)
+            failed = autograde_parallel(Nbgrader.here(), course, QUIZ, args.jobs, pg.url)
             steps["autograde"] = time.perf_counter() - t
             t = time.perf_counter()
             run("generate_feedback", QUIZ)

@@ -46,6 +46,7 @@ from immunocourse.classroom.postgres import (
 )
 from immunocourse.quiz.answers import ANSWERS_FILE
 from immunocourse.quiz.bank import BANKS_DIR, load_bank
+from immunocourse.quiz.class_grading import Nbgrader
 from immunocourse.quiz.course import COURSE_ID, new_course
 
 QUIZ = "immune-system"
@@ -389,12 +390,12 @@ class ClassDemo:
         self.log(f"autograded {len(self.students)} submissions with {self.jobs} workers")
 
     def grade_class(self, on_started: Any = None) -> list[str]:
-        """Parallel autograde as the grader (see grading.py: the switch point)."""
-        def run(*args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
-            return self.nbgrader(self.grader, *args, check=check)
-
-        return autograde_parallel(run, self.course, QUIZ, self.students, self.jobs,
-                                  self.pg.url, on_started)
+        """``quiz grade``'s parallel autograde, as the grader, against PostgreSQL."""
+        runuser = shutil.which("runuser") or "/usr/sbin/runuser"
+        as_grader = Nbgrader((runuser, "-u", self.grader, "--", str(self.venv / "bin" / "python"),
+                              "-m", "nbgrader"), self.user_env(self.grader))
+        return autograde_parallel(as_grader, self.course, QUIZ, self.jobs, self.pg.url,
+                                  on_started)
 
     def restart_service_during_grading(self) -> None:
         """Kill the formgrader service; the hub must start it again by itself."""

@@ -22,6 +22,10 @@ The gradebook stays consistent:
 
 A student a worker could not grade (including one hit by a "database is locked" error)
 is retried alone once, serially, before being reported as a failure with its reason.
+
+The class on JupyterHub (:mod:`immunocourse.classroom`) grades through here too: there
+nbgrader runs as the grader's account (:class:`Nbgrader` with a ``runuser`` command) against
+PostgreSQL, whose URL stays in the environment, never on a command line.
 """
 
 from __future__ import annotations
@@ -31,11 +35,13 @@ import re
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from immunocourse.quiz.course import course_db_url, nbgrader_env, repair_unreadable, run_nbgrader
+from immunocourse.quiz.course import course_db_url, nbgrader_env, repair_unreadable
 
 SQLITE_BUSY_SECONDS = 300  # a worker waits this long for the write lock before failing
 
@@ -78,6 +84,19 @@ def prepare_gradebook(db_url: str, quiz_id: str, students: list[str]) -> None:
             gb.db.commit()
 
 
+@dataclass(frozen=True)
+class Nbgrader:
+    """How nbgrader is run: the command (with any ``runuser`` before it) and its env."""
+
+    argv: tuple[str, ...]
+    env: dict[str, str]
+
+    @classmethod
+    def here(cls, timeout: int | None = None) -> Nbgrader:
+        """This environment's nbgrader, as the current user."""
+        return cls((str(Path(sys.executable).parent / "nbgrader"),), nbgrader_env(timeout))
+
+
 @dataclass
 class ClassRun:
     graded: list[str] = field(default_factory=list)
@@ -95,30 +114,43 @@ def _shares(students: list[str], jobs: int) -> list[list[str]]:
     return [share for share in (students[i::jobs] for i in range(jobs)) if share]
 
 
-def _run_workers(course: Path, command: list[str], shares: list[list[str]],
-                 students: list[str], db_url: str, timeout: int | None, tick) -> str:
-    """One nbgrader process per share, at the same time; ``tick()`` per student done."""
-    exe = str(Path(sys.executable).parent / "nbgrader")
+def _db_args(db_url: str, shared_url: str) -> list[str]:
+    # Only SQLite's URL changes (its busy timeout), and it holds no secret; a server
+    # database's URL (with its password) stays in the environment, out of `ps`.
+    return [] if shared_url == db_url else [f"--CourseDirectory.db_url={shared_url}"]
+
+
+def _run_workers(course: Path, nbgrader: Nbgrader, command: list[str],
+                 shares: list[list[str]], students: list[str], db_args: list[str],
+                 tick: Callable[[], None], on_started: Callable[[], None] | None = None) -> str:
+    """One nbgrader process per share, at the same time; ``tick()`` per student done and
+    ``on_started()`` once, in this thread, when the first one is (or all have failed)."""
     procs = []
     for share in shares:
         others = sorted(set(students) - set(share))
-        args = [exe, *command, f"--CourseDirectory.db_url={db_url}"]
+        args = [*nbgrader.argv, *command, *db_args]
         if others:
             args.append(f"--CourseDirectory.student_id_exclude={','.join(others)}")
         procs.append(subprocess.Popen(
-            args, cwd=course, env=nbgrader_env(timeout), stdout=subprocess.PIPE,
+            args, cwd=course, env=nbgrader.env, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, errors="replace"))
     logs: list[list[str]] = [[] for _ in procs]
+    first_done = threading.Event()
 
     def read(index: int) -> None:
         for line in procs[index].stdout:  # type: ignore[union-attr]
             logs[index].append(line)
             if _STEP_DONE.search(line):
+                first_done.set()
                 tick()
 
     readers = [threading.Thread(target=read, args=(i,), daemon=True) for i in range(len(procs))]
     for thread in readers:
         thread.start()
+    if on_started is not None:
+        while not first_done.wait(0.2) and any(p.poll() is None for p in procs):
+            pass
+        on_started()
     for proc, thread in zip(procs, readers, strict=True):
         proc.wait()
         thread.join()
@@ -137,60 +169,63 @@ def _reason(log: str) -> str:
 
 
 def grade_class(course: Path, quiz_id: str, jobs: int | None = None, *,
-                timeout: int | None = None, progress: bool = True,
-                feedback: bool = True) -> ClassRun:
+                timeout: int | None = None, progress: bool = True, feedback: bool = True,
+                nbgrader: Nbgrader | None = None, db_url: str | None = None,
+                on_started: Callable[[], None] | None = None) -> ClassRun:
     """Autograde (and, if ``feedback``, generate feedback for) every submission of
-    ``quiz_id`` in ``course``, with ``jobs`` worker processes (default: one per core)."""
+    ``quiz_id`` in ``course``, with ``jobs`` worker processes (default: one per core).
+
+    ``nbgrader`` says how to run it (default: this environment's, as the current user) and
+    ``db_url`` which gradebook it uses (default: the course's ``nbgrader_config.py``);
+    ``on_started`` is called once the first submission is graded.
+    """
     from tqdm import tqdm
 
     course = Path(course)
     jobs = max(1, jobs or default_jobs())
+    nbgrader = nbgrader or Nbgrader.here(timeout)
     run = ClassRun(notes=repair_unreadable(course, quiz_id))
     students = submitting_students(course, quiz_id)
     if not students:
         return run
-    db_url = course_db_url(course)
+    db_url = db_url or course_db_url(course)
     prepare_gradebook(db_url, quiz_id, students)
-    shared_url = worker_db_url(db_url)
-    shares = _shares(students, jobs)
+    db_args = _db_args(db_url, worker_db_url(db_url))
+    lock = threading.Lock()
 
-    with tqdm(total=len(students), desc=f"autograde {quiz_id}", unit="student",
-              disable=not progress, file=sys.stderr) as bar:
-        lock = threading.Lock()
-
+    def counter(bar: Any) -> Callable[[], None]:
         def tick() -> None:
             with lock:
                 if bar.n < bar.total:
                     bar.update(1)
+        return tick
 
-        run.log += _run_workers(course, ["autograde", quiz_id], shares, students,
-                                shared_url, timeout, tick)
+    with tqdm(total=len(students), desc=f"autograde {quiz_id}", unit="student",
+              disable=not progress, file=sys.stderr) as bar:
+        run.log += _run_workers(course, nbgrader, ["autograde", quiz_id],
+                                _shares(students, jobs), students, db_args, counter(bar),
+                                on_started)
         for student in students:  # a student a worker could not grade: once more, alone
             graded = course / "autograded" / student / quiz_id / f"{quiz_id}.ipynb"
             if graded.exists():
                 continue
-            retry = run_nbgrader(course, "autograde", quiz_id, f"--student={student}",
-                                 f"--CourseDirectory.db_url={shared_url}",
-                                 timeout=timeout, check=False)
+            retry = subprocess.run(
+                [*nbgrader.argv, "autograde", quiz_id, f"--student={student}", *db_args],
+                cwd=course, env=nbgrader.env, capture_output=True, text=True,
+                errors="replace")
             run.log += retry.stdout + retry.stderr
             if not graded.exists():
                 run.failures[student] = _reason(retry.stdout + retry.stderr)
         bar.n = bar.total
         bar.refresh()
 
-    graded = [s for s in students if s not in run.failures]
-    run.graded = graded
-    if graded and feedback:
-        with tqdm(total=len(graded), desc=f"feedback {quiz_id}", unit="student",
+    run.graded = [s for s in students if s not in run.failures]
+    if run.graded and feedback:
+        with tqdm(total=len(run.graded), desc=f"feedback {quiz_id}", unit="student",
                   disable=not progress, file=sys.stderr) as bar:
-            def tick_feedback() -> None:
-                with lock:
-                    if bar.n < bar.total:
-                        bar.update(1)
-
-            run.log += _run_workers(course, ["generate_feedback", quiz_id],
-                                    _shares(graded, jobs), students, shared_url, timeout,
-                                    tick_feedback)
+            run.log += _run_workers(course, nbgrader, ["generate_feedback", quiz_id],
+                                    _shares(run.graded, jobs), students, db_args,
+                                    counter(bar))
             bar.n = bar.total
             bar.refresh()
     return run
