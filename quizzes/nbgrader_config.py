@@ -69,12 +69,13 @@ c.Autograde.autograde_preprocessors = [
 # errors and goes on with its defaults, running student cells): keep the settings above,
 # whose preprocessors then fail to load, so autograde grades nobody rather than unsafely.
 try:
-    from immunocourse.quiz.nbgrader_ext import guard_submission_copies
+    from immunocourse.quiz.nbgrader_ext import compile_metadata_schema, guard_submission_copies
 except ImportError as exc:
     print(f"nbgrader_config.py: cannot import immunocourse ({exc}); run `make setup`",
           file=sys.stderr)
 else:
     guard_submission_copies()
+    compile_metadata_schema()  # the same metadata check, its schema compiled once
 
 # answers.json is the student's work: never replace it with a file from source/ (one
 # appears there when the instructor tries a source notebook), and never release one.

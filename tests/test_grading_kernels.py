@@ -190,8 +190,9 @@ def _marked(mark: str) -> list[int]:
 
 @pytest.mark.slow
 def test_nbgrader_grades_exactly_as_with_its_stock_execute(tmp_path: Path):
-    """The same class graded twice, by WarmExecute (the course's config) and by nbgrader's
-    own Execute: the same scores, cell by cell."""
+    """The same class graded twice, with the course's config and with nbgrader's own steps
+    where ours only save time (Execute for WarmExecute, OverwriteCells for
+    OverwriteCellsInOrder): the same scores, and the same graded cells."""
     bank = load_bank(COURSE_BANKS / f"{QUIZ}.yml")
     right = {q.id: list(q.answer) if q.type == "multiple" else q.answer
              for q in bank.questions}
@@ -212,8 +213,11 @@ def test_nbgrader_grades_exactly_as_with_its_stock_execute(tmp_path: Path):
     config = stock / "nbgrader_config.py"
     text = config.read_text()
     assert '"immunocourse.quiz.grading_kernels.WarmExecute"' in text
+    assert '"immunocourse.quiz.nbgrader_ext.OverwriteCellsInOrder"' in text
     config.write_text(text.replace('"immunocourse.quiz.grading_kernels.WarmExecute"',
-                                   '"nbgrader.preprocessors.Execute"'))
+                                   '"nbgrader.preprocessors.Execute"')
+                      .replace('"immunocourse.quiz.nbgrader_ext.OverwriteCellsInOrder"',
+                               '"nbgrader.preprocessors.OverwriteCells"'))
 
     grades = {}
     for name, course in (("warm", warm), ("stock", stock)):
@@ -233,13 +237,55 @@ def test_nbgrader_grades_exactly_as_with_its_stock_execute(tmp_path: Path):
     assert grades["warm-cells"] == grades["stock-cells"]
 
 
-def _cell_outputs(course: Path) -> dict[str, list[str]]:
-    """Each graded cell's text output, per student (what the feedback is built from)."""
+def _cell_outputs(course: Path) -> dict[str, list]:
+    """Each cell of each graded notebook: its source, nbgrader metadata (checksum included)
+    and outputs (what the scores and the feedback are built from)."""
     out = {}
     for path in sorted((course / "autograded").glob(f"*/{QUIZ}/{QUIZ}.ipynb")):
         nb = nbformat.read(path, as_version=4)
         out[path.parts[-3]] = [
-            "".join(o.get("text", "") or str(o.get("data", {}).get("text/plain", ""))
-                    for o in cell.get("outputs", []))
-            for cell in nb.cells if cell.cell_type == "code"]
+            (cell.source, cell.metadata.get("nbgrader"),
+             [(o.output_type, o.get("text"), o.get("data")) for o in cell.get("outputs", [])])
+            for cell in nb.cells]
     return out
+
+
+@pytest.mark.slow
+def test_a_student_cannot_have_a_test_cell_skipped(tmp_path: Path):
+    """nbclient skips a cell tagged ``skip-execution``, and the grading kernels one tagged
+    GRADING_SKIP_TAG: in a notebook that is not a quiz a student could tag the hidden test
+    cell so and never fail it. Those tags are removed from what a student hands in."""
+    from immunocourse.quiz.nbgrader_ext import GRADING_SKIP_TAG
+
+    course = new_course(tmp_path / "course", banks_dir=COURSE_BANKS, quiz_ids=[QUIZ])
+    source = course / "source" / "exercise"
+    source.mkdir(parents=True)
+    nb = _notebook(
+        "### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION",
+        "### BEGIN HIDDEN TESTS\nassert answer == 42\n### END HIDDEN TESTS")
+    nb.cells[0].metadata["nbgrader"] = {"grade": False, "grade_id": "work", "locked": False,
+                                        "schema_version": 3, "solution": True, "task": False}
+    nb.cells[1].metadata["nbgrader"] = {"grade": True, "grade_id": "check", "locked": True,
+                                        "points": 1, "schema_version": 3, "solution": False,
+                                        "task": False}
+    nbformat.write(nb, source / "exercise.ipynb")
+    run_nbgrader(course, "generate_assignment", "exercise")
+    released = nbformat.read(course / "release" / "exercise" / "exercise.ipynb", as_version=4)
+    for student, answer, tags in (("honest", "42", []),
+                                  ("skipper", "None", ["skip-execution", GRADING_SKIP_TAG])):
+        work = nbformat.from_dict(json.loads(json.dumps(released)))
+        work.cells[0].source = f"answer = {answer}"
+        work.cells[1].metadata["tags"] = tags
+        folder = course / "submitted" / student / "exercise"
+        folder.mkdir(parents=True)
+        nbformat.write(work, folder / "exercise.ipynb")
+        (folder / "timestamp.txt").write_text("2026-11-26 12:00:00 UTC")
+    run_nbgrader(course, "autograde", "exercise", timeout=60)
+    run_nbgrader(course, "export")
+    with open(course / "grades.csv", newline="", encoding="utf-8") as fh:
+        scores = {r["student_id"]: float(r["score"]) for r in csv.DictReader(fh)
+                  if r["assignment"] == "exercise"}
+    assert scores == {"honest": 1.0, "skipper": 0.0}
+    graded = nbformat.read(course / "autograded" / "skipper" / "exercise" / "exercise.ipynb",
+                           as_version=4)
+    assert graded.cells[1].outputs[0]["ename"] == "AssertionError"  # it ran, and failed

@@ -43,7 +43,9 @@ from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from nbgrader.preprocessors import Execute
-from traitlets import DottedObjectName, Enum, Type
+from traitlets import DottedObjectName, Enum, Type, Unicode
+
+from immunocourse.quiz.nbgrader_ext import GRADING_SKIP_TAG
 
 _SERVE = "immunocourse.quiz.kernel_server"  # the fork server's module, run with -m
 
@@ -280,6 +282,10 @@ class WarmExecute(Execute):
     shutdown_kernel = Enum(["graceful", "immediate"], default_value="immediate",
                            help="Grading has read every output by then: stop the kernel at "
                            "once.").tag(config=True)
+
+    # Only cells the sanitizing step marked from the instructor's source are skipped (it
+    # strips this tag and ``skip-execution`` from anything a student handed in).
+    skip_cells_with_tag = Unicode(GRADING_SKIP_TAG).tag(config=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("kernel_manager_class", WarmKernelManager)

@@ -30,6 +30,7 @@ import json
 import os
 import shutil
 import stat
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,11 @@ from immunocourse.quiz.grading import REFUSED_FILE, submission_notes
 MAX_NOTEBOOK_BYTES = 50_000_000
 MAX_FILE_BYTES = 50_000_000  # other files of a submission: larger ones are not copied
 NOTE_MARK = "immunocourse-note"  # metadata flag of the note cell this module inserts
+# A cell of a quiz's source the grading kernel need not run (WarmExecute skips it); the
+# tags a student could use to have a cell skipped are removed from every other notebook.
+GRADING_SKIP_TAG = "immunocourse-not-run-when-grading"
+SKIP_TAGS = frozenset({GRADING_SKIP_TAG, "skip-execution"})
+RESTORED = "immunocourse_restored_from_source"  # resources flag of RestoreQuizSource
 
 
 # --------------------------------------------------------------------------------------
@@ -61,11 +67,35 @@ def _is_quiz(names: list[str]) -> bool:
     )
 
 
+_CLEAR_HIDDEN_TESTS = ClearHiddenTests()
+
+
 def _released_source(source: str) -> str:
     """A source cell as the student received it (hidden tests removed)."""
-    cell = nbformat.v4.new_code_cell(source)
-    ClearHiddenTests()._remove_hidden_test_region(cell)
+    cell = NotebookNode(cell_type="code", source=source, metadata={})
+    _CLEAR_HIDDEN_TESTS._remove_hidden_test_region(cell)
     return cell.source
+
+
+def _new_cell(kind: str, source: str, metadata: dict[str, Any]) -> NotebookNode:
+    """A notebook cell built directly: nbformat's constructors validate every cell against
+    the schema, which cost more than the rest of the restore (the notebook is still
+    validated as a whole when nbgrader writes it)."""
+    cell = {"cell_type": kind, "id": uuid.uuid4().hex[:8], "metadata": metadata,
+            "source": source}
+    if kind == "code":
+        cell.update(execution_count=None, outputs=[])
+    return nbformat.from_dict(cell)
+
+
+def _strip_skip_tags(nb: NotebookNode) -> None:
+    """No cell a student hands in may ask not to be run: nbclient skips a cell tagged
+    ``skip-execution`` (and the grading kernels one tagged ``GRADING_SKIP_TAG``), so a
+    hidden test cell tagged so would never fail. Only the instructor's source may."""
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags")
+        if isinstance(tags, list) and set(tags) & SKIP_TAGS:
+            cell.metadata["tags"] = [t for t in tags if t not in SKIP_TAGS]
 
 
 def _grade_id(cell: NotebookNode) -> str:
@@ -84,7 +114,8 @@ class RestoreQuizSource(NbGraderPreprocessor):
             path = Path(coursedir.format_path(coursedir.source_directory, ".", assignment),
                         f"{notebook}.ipynb")
             try:
-                order = [_grade_id(c) for c in nbformat.read(path, as_version=4).cells]
+                with open(path, encoding="utf-8") as fh:  # plain JSON: only the ids are read
+                    order = [_grade_id(NotebookNode(c)) for c in json.load(fh)["cells"]]
             except Exception:  # no source notebook here (e.g. another machine): use the DB
                 order = []
             if sorted(order) == sorted(names):
@@ -97,13 +128,16 @@ class RestoreQuizSource(NbGraderPreprocessor):
             try:
                 source_nb = gb.find_notebook(info["notebook"], info["assignment"])
             except MissingEntry:
+                _strip_skip_tags(nb)
                 return nb, resources
-            cells = {c.name: (c.cell_type, c.locked, c.source) for c in source_nb.source_cells}
+            cells = {c.name: (c.cell_type, c.locked, c.source, c.checksum)
+                     for c in source_nb.source_cells}
             points = {c.name: c.max_score for c in source_nb.grade_cells}
             solutions = {c.name for c in source_nb.solution_cells}
             kernelspec = source_nb.kernelspec
         names = list(cells)
         if not _is_quiz(names):
+            _strip_skip_tags(nb)
             return nb, resources  # not built from a bank: nbgrader's usual rules apply
         order = self._source_order(info["assignment"], info["notebook"], names)
 
@@ -116,7 +150,7 @@ class RestoreQuizSource(NbGraderPreprocessor):
                 added += 1
                 continue
             seen.add(name)
-            kind, _, source = cells[name]
+            kind, _, source, _ = cells[name]
             if cell.get("cell_type") != kind or str(cell.get("source", "")).rstrip() != \
                     _released_source(source).rstrip():
                 edited += 1
@@ -124,18 +158,21 @@ class RestoreQuizSource(NbGraderPreprocessor):
 
         restored = []
         for name in order:
-            kind, locked, source = cells[name]
+            kind, locked, source, checksum = cells[name]
             meta: dict[str, Any] = {
                 "grade": name in points, "grade_id": name, "locked": bool(locked),
                 "schema_version": 3, "solution": name in solutions, "task": False,
             }
             if name in points:
                 meta["points"] = points[name]
+            if checksum:
+                meta["checksum"] = checksum  # as OverwriteCells would set it
             metadata = {"nbgrader": meta, "editable": False, "deletable": False}
-            if kind == "markdown":
-                restored.append(nbformat.v4.new_markdown_cell(source, metadata=metadata))
-            else:
-                restored.append(nbformat.v4.new_code_cell(source, metadata=metadata))
+            if name.endswith("-widget"):
+                # `quiz.show(...)` draws a widget for the student and does nothing while
+                # nbgrader grades; not running it saves a kernel round trip per question
+                metadata["tags"] = [GRADING_SKIP_TAG]
+            restored.append(_new_cell(kind, source, metadata))
 
         # Nothing of the student's notebook is kept, its metadata included.
         metadata: dict[str, Any] = {"language_info": {"name": "python"}}
@@ -160,11 +197,12 @@ class RestoreQuizSource(NbGraderPreprocessor):
             text = ("**Notes on your submission.** Only the quiz's own cells were run to "
                     f"grade it; your answers were read from `{ANSWERS_FILE}`.\n\n"
                     + "\n".join(f"- {note}" for note in notes))
-            restored.insert(0, nbformat.v4.new_markdown_cell(text, metadata={
+            restored.insert(0, _new_cell("markdown", text, {
                 NOTE_MARK: True, "editable": False, "deletable": False}))
 
         nb.cells = restored
         nb.metadata = NotebookNode(metadata)
+        resources[RESTORED] = True  # this pass only: nothing a student wrote can set it
         nb.nbformat, nb.nbformat_minor = 4, max(int(nb.get("nbformat_minor", 5)), 5)
         return nb, resources
 
@@ -336,6 +374,39 @@ def guard_submission_copies() -> None:
     ExchangeCollect.do_copy = _collect_copy  # type: ignore[method-assign]
 
 
+class _CompiledSchemas:
+    """``jsonschema.validate`` for nbgrader's cell-metadata check, each schema compiled once.
+
+    nbgrader's ``CheckCellMetadata`` calls ``jsonschema.validate`` for every cell, twice per
+    submission, and that call checks the schema and builds a validator each time: 12 ms
+    of every quiz's grading. Here a schema is checked and compiled on first use; the
+    error raised for bad metadata is the same (jsonschema's best match).
+    """
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, Any] = {}
+
+    def validate(self, instance: Any, schema: dict[str, Any]) -> None:
+        import jsonschema
+
+        key = json.dumps(schema, sort_keys=True)
+        validator = self._compiled.get(key)
+        if validator is None:
+            cls = jsonschema.validators.validator_for(schema)
+            cls.check_schema(schema)
+            validator = self._compiled[key] = cls(schema)
+        error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
+        if error is not None:
+            raise error
+
+
+def compile_metadata_schema() -> None:
+    """Give nbgrader's metadata check :class:`_CompiledSchemas` (quizzes/nbgrader_config.py)."""
+    from nbgrader.nbgraderformat import common
+
+    common.jsonschema = _CompiledSchemas()  # type: ignore[assignment]
+
+
 def _collect_copy(self: Any, src: str, dest: str, log: Any = None) -> None:
     """``Exchange.do_copy`` for ``nbgrader collect``, copying links as links.
 
@@ -362,9 +433,14 @@ class OverwriteCellsInOrder(OverwriteCells):
     nbgrader 0.9's ``OverwriteCells.add_missing_cells`` re-inserts a deleted grade cell
     after the previous *graded* cell of the source notebook, and fails the whole
     submission with a KeyError when that previous cell is an ordinary read-only cell. For
-    quizzes :class:`RestoreQuizSource` has already rebuilt the notebook, so this finds
-    nothing missing.
+    quizzes :class:`RestoreQuizSource` has already rebuilt the notebook from the gradebook's
+    source cells, with their checksums, so there is nothing left to check or put back.
     """
+
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        if resources.get(RESTORED):
+            return nb, resources
+        return super().preprocess(nb, resources)
 
     def add_missing_grade_cells(self, nb: NotebookNode, resources: dict) -> tuple:
         source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
