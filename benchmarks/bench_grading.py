@@ -3,8 +3,10 @@
     .venv/bin/python benchmarks/bench_grading.py [--students 30]
 
 Autogrades N submissions of the 10-question immune-system quiz and, in the same run, N
-submissions of a one-cell assignment (one autograded cell, nothing else), and prints the
-seconds per submission of each and their ratio (target: at most 1.3).
+submissions of a one-cell assignment (one autograded cell, nothing else), in two rounds
+(the second with ``--force``), and prints the seconds per submission of each (its faster
+round) and their ratio (target: at most 1.3). Both go through the course's
+``nbgrader_config.py``, warm grading kernels included.
 
 Then grades a class of ``--class-size`` (default 200) simulated students on the same quiz
 with ``quiz grade``'s machinery (``class_grading.grade_class``, autograde only), serially
@@ -47,9 +49,9 @@ def floor_notebook() -> nbformat.NotebookNode:
     return nb
 
 
-def timed_autograde(course: Path, assignment: str, n: int) -> float:
+def timed_autograde(course: Path, assignment: str, n: int, *extra: str) -> float:
     start = time.perf_counter()
-    run_nbgrader(course, "autograde", assignment)
+    run_nbgrader(course, "autograde", assignment, *extra)
     elapsed = time.perf_counter() - start
     graded = list((course / "autograded").glob(f"*/{assignment}/{assignment}.ipynb"))
     if len(graded) != n:
@@ -121,8 +123,15 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copytree(course / "release" / FLOOR, folder)
             (folder / "timestamp.txt").write_text("2026-11-26 12:00:00 UTC")
 
-        quiz_s = timed_autograde(course, QUIZ, n)
-        floor_s = timed_autograde(course, FLOOR, n)
+        # Two rounds, quiz and floor in turn (the second regrades with --force); each one's
+        # faster round counts, so a burst of other work on the machine skews neither.
+        rounds = []
+        for extra in ((), ("--force",)):
+            rounds.append((timed_autograde(course, QUIZ, n, *extra),
+                           timed_autograde(course, FLOOR, n, *extra)))
+    for i, (q, f) in enumerate(rounds, start=1):
+        print(f"round {i}: quiz {q:.1f} s, floor {f:.1f} s for {n} submissions each")
+    quiz_s, floor_s = min(q for q, _ in rounds), min(f for _, f in rounds)
     per_quiz, per_floor = quiz_s / n, floor_s / n
     print(f"quiz ({len(bank.questions)} questions): {n} submissions in {quiz_s:.1f} s = "
           f"{per_quiz:.2f} s per submission")
