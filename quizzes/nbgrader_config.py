@@ -89,8 +89,9 @@ if "generate_assignment" in sys.argv[1:3]:
 # Kernels started by nbgrader must import the course package even without `pip install -e .`
 # (a copy of this folder elsewhere, e.g. the grading demo's, relies on the install).
 if (REPO / "immunocourse" / "__init__.py").is_file():
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        [str(REPO)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    os.environ["PYTHONPATH"] = os.pathsep.join(  # once: the formgrader reloads this file
+        [str(REPO)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+                       if p and p != str(REPO)]
     )
 
 # --- Feedback a student can read (issue 12) -------------------------------------------

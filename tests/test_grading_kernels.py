@@ -35,9 +35,14 @@ COURSE_BANKS = Path(__file__).parent / "data" / "banks" / "course"
 QUIZ = "immune-system"
 
 PROBE = textwrap.dedent("""\
-    import json, os, sys
+    import json, os, signal, sys
     from ipykernel.kernelapp import IPKernelApp
     print(json.dumps({
+        "signals": {s.name: repr(signal.getsignal(s)) for s in signal.Signals
+                    if s not in (signal.SIGKILL, signal.SIGSTOP)},
+        "blocked": sorted(signal.pthread_sigmask(signal.SIG_BLOCK, [])),
+        "secrets": sorted(k for k in os.environ if k.startswith("IMMUNOCOURSE_DB")
+                          or k == "JUPYTERHUB_API_TOKEN"),
         "parent_handle": IPKernelApp.instance().parent_handle,
         "pid": os.getpid(), "ppid": os.getppid(), "cwd": os.getcwd(),
         "mark": os.environ.get("PROBE_MARK"), "leftover": "secret" in globals(),
@@ -71,6 +76,9 @@ def _probe(folder: Path, monkeypatch, mark: str, **kwargs) -> dict:
 
 def test_each_kernel_is_a_fresh_ipykernel_in_its_own_folder(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(sys.path))
+    # on the hub the grader's environment holds these; no grading kernel may see them
+    monkeypatch.setenv("IMMUNOCOURSE_DB_URL", "postgresql://grader:secret@db/course")
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "grader-token")
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()
     b.mkdir()
@@ -92,8 +100,10 @@ def test_each_kernel_is_a_fresh_ipykernel_in_its_own_folder(tmp_path: Path, monk
 
     cold = _probe(b, monkeypatch, "one", kernel_manager_class=AsyncKernelManager)
     assert cold["ppid"] == os.getpid() == cold["parent_handle"]
-    for key in ("cwd", "mark", "shell", "path0", "leftover"):
+    for key in ("cwd", "mark", "shell", "path0", "leftover", "signals", "blocked"):
         assert second[key] == cold[key], key
+    assert second["signals"]["SIGPIPE"] == repr(signal.SIG_IGN)  # as Python starts
+    assert first["secrets"] == second["secrets"] == []
     assert not psutil.pid_exists(first["pid"]) or psutil.Process(first["pid"]).status() == \
         psutil.STATUS_ZOMBIE  # stopped (and reaped once jupyter_client saw it end)
 
@@ -115,6 +125,12 @@ def test_other_kernel_commands_start_the_ordinary_way(tmp_path: Path, monkeypatc
                                          "c.json"]) == ["-f", "c.json"]
     assert grading_kernels._kernel_args([sys.executable, "-m", "ipykernel", "-f", "x"]) is None
     assert grading_kernels._kernel_args(["/usr/bin/env", "-m", "ipykernel_launcher"]) is None
+    # another virtualenv's python is often a link to this very binary: not ours to fork
+    other = tmp_path / "other-venv" / "bin"
+    other.mkdir(parents=True)
+    (other / "python").symlink_to(os.path.realpath(sys.executable))
+    assert grading_kernels._kernel_args([str(other / "python"), "-m", "ipykernel_launcher",
+                                         "-f", "c.json"]) is None
     # a kernelspec of its own whose argv is not ipykernel_launcher: launched by Popen
     spec = tmp_path / "share" / "jupyter" / "kernels" / "python3"
     spec.mkdir(parents=True)
@@ -174,6 +190,55 @@ def test_the_server_exits_by_itself_when_grading_ends(tmp_path: Path, monkeypatc
         time.sleep(0.1)
     assert _marked(mark) == []
     assert not psutil.pid_exists(started["orphan"])
+
+
+def test_a_kernel_whose_main_thread_ends_neither_hangs_grading_nor_stays(tmp_path: Path):
+    """A kernel whose main thread exits while its other threads run shows as a zombie in
+    /proc but has not ended: grading must time the cell out as stock nbgrader does, then
+    stop the kernel, not wait on it for ever."""
+    mark = uuid.uuid4().hex
+    script = tmp_path / "grade.py"
+    script.write_text(textwrap.dedent(f"""\
+        import nbformat
+        from nbclient import NotebookClient
+        from immunocourse.quiz.grading_kernels import WarmKernelManager
+        nb = nbformat.v4.new_notebook(cells=[
+            nbformat.v4.new_code_cell("import ctypes; ctypes.CDLL(None).pthread_exit(None)")])
+        nb.metadata["kernelspec"] = {{"name": "python3", "display_name": "P", "language": "python"}}
+        try:
+            NotebookClient(nb, kernel_name="python3", kernel_manager_class=WarmKernelManager,
+                           timeout=5, shutdown_kernel="immediate",
+                           resources={{"metadata": {{"path": "{tmp_path}"}}}}).execute()
+        except Exception as exc:
+            print("stopped:", type(exc).__name__)
+    """))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "GRADING_MARK": mark}
+    proc = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,
+                          text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "stopped:" in proc.stdout  # a timeout or a dead kernel, as with stock nbgrader
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _marked(mark):
+        time.sleep(0.1)
+    assert _marked(mark) == []
+
+
+def test_edited_course_code_gets_a_new_server(tmp_path: Path, monkeypatch):
+    """A long-lived process (the formgrader) keeps its fork server between gradings; once
+    the course's code changes, kernels come from a server that imported the new code."""
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(sys.path))
+    _probe(tmp_path, monkeypatch, "code")
+    old = grading_kernels._server
+    _probe(tmp_path, monkeypatch, "code")
+    assert grading_kernels._server is old  # nothing changed: the same warm server
+    grading = Path(grading_kernels.__file__).with_name("grading.py")
+    before = grading.stat()
+    try:
+        os.utime(grading, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+        _probe(tmp_path, monkeypatch, "code")
+    finally:
+        os.utime(grading, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert grading_kernels._server is not old and old.proc.poll() == 0
 
 
 def _marked(mark: str) -> list[int]:

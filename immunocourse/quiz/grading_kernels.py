@@ -17,7 +17,7 @@ graceful wait only costs time); ``quizzes/nbgrader_config.py`` puts it first in
 ``ipykernel_launcher``, or a fork server that cannot start, falls back to jupyter_client's
 ordinary launch, so grading never depends on this being available.
 
-Linux only (the child's state is read from ``/proc``); elsewhere the fallback is used.
+Linux only (pidfds, Linux 5.3); elsewhere the fallback is used.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import atexit
 import contextlib
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -48,6 +49,10 @@ from traitlets import DottedObjectName, Enum, Type, Unicode
 from immunocourse.quiz.nbgrader_ext import GRADING_SKIP_TAG
 
 _SERVE = "immunocourse.quiz.kernel_server"  # the fork server's module, run with -m
+CALL_TIMEOUT = 60  # seconds the fork server may take to answer one request
+# The grader's environment on the hub holds the gradebook's password and the grader's hub
+# token; a kernel running a student's cells (an assignment that is not a quiz) must not.
+GRADER_SECRETS = frozenset({"IMMUNOCOURSE_DB_URL", "JUPYTERHUB_API_TOKEN", "JPY_API_TOKEN"})
 
 
 def _kernel_args(cmd: list[str]) -> list[str] | None:
@@ -55,21 +60,17 @@ def _kernel_args(cmd: list[str]) -> list[str] | None:
     ipykernel, else None (that command is launched the ordinary way)."""
     if len(cmd) < 3 or cmd[1:3] != ["-m", "ipykernel_launcher"]:
         return None
-    try:
-        same = os.path.samefile(cmd[0], sys.executable)
-    except OSError:
-        return None
-    return cmd[3:] if same else None
+    # the same path, not the same file: another virtualenv's python is often a link to
+    # this very binary, and its kernel must get its own packages
+    return cmd[3:] if os.path.abspath(cmd[0]) == os.path.abspath(sys.executable) else None
 
 
-def _proc_state(pid: int) -> tuple[str, int] | None:
-    """(state letter, exit status) of ``pid`` from /proc, or None if it is gone."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = stat[stat.rindex(")") + 2:].split()
-    return fields[0], int(fields[49]) if len(fields) > 49 else 0  # exit_code: field 52
+def _code_stamp() -> tuple:
+    """The course package's files as the fork server imports them: an edit means a new
+    server (a long-lived formgrader must not grade with code that has since changed)."""
+    package = Path(__file__).resolve().parents[1]
+    return tuple(sorted((str(f), f.stat().st_mtime_ns, f.stat().st_size)
+                        for f in package.rglob("*.py")))
 
 
 # --------------------------------------------------------------------------------------
@@ -81,12 +82,13 @@ class _ForkServer:
 
     def __init__(self, env: dict[str, str]) -> None:
         ours, theirs = socket.socketpair()
-        self.key = _env_key(env)
+        self.key = _server_key(env)
         self.lock = threading.Lock()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", _SERVE, str(theirs.fileno())], pass_fds=[theirs.fileno()],
             env=env, cwd="/", stdin=subprocess.DEVNULL, start_new_session=True)
         theirs.close()
+        ours.settimeout(CALL_TIMEOUT)  # a server that stops answering fails the call
         self.stream = ours.makefile("rwb", buffering=0)
         self.sock = ours
 
@@ -107,9 +109,10 @@ class _ForkServer:
             self.proc.wait(timeout=5)
 
 
-def _env_key(env: dict[str, str]) -> tuple:
+def _server_key(env: dict[str, str]) -> tuple:
     # JPY_* differ per kernel and are set in the child; anything else needs its own server
-    return tuple(sorted((k, v) for k, v in env.items() if not k.startswith("JPY_")))
+    return (tuple(sorted((k, v) for k, v in env.items() if not k.startswith("JPY_"))),
+            _code_stamp())
 
 
 _server: _ForkServer | None = None
@@ -120,7 +123,7 @@ def _fork_server(env: dict[str, str]) -> _ForkServer:
     global _server
     with _server_lock:
         stale = _server is not None and (
-            _server.key != _env_key(env) or _server.proc.poll() is not None)
+            _server.key != _server_key(env) or _server.proc.poll() is not None)
         if stale:
             _server.close()
             _server = None
@@ -136,7 +139,13 @@ def _stop_server() -> None:
 
 
 class ForkedKernel:
-    """The parts of ``subprocess.Popen`` jupyter_client uses, for a forked kernel."""
+    """The parts of ``subprocess.Popen`` jupyter_client uses, for a forked kernel.
+
+    The kernel is held by a pidfd, opened while the server still holds it unreaped: the
+    pidfd becomes readable only when the whole process has ended (not merely its main
+    thread), and signals sent through it can never reach a process that later gets the
+    same pid.
+    """
 
     stdin = stdout = stderr = None
 
@@ -144,17 +153,18 @@ class ForkedKernel:
         self.pid = pid
         self.server = server
         self.returncode: int | None = None
+        self.pidfd = os.pidfd_open(pid)
 
     def poll(self) -> int | None:
         if self.returncode is not None:
             return self.returncode
-        state = _proc_state(self.pid)
-        if state is not None and state[0] not in "ZX":
+        if not select.select([self.pidfd], [], [], 0)[0]:
             return None
-        status = state[1] if state else 0
-        with contextlib.suppress(OSError, ValueError):  # the server may be gone already
-            status = self.server.call({"op": "reap", "pid": self.pid})["status"] or status
+        status = None
+        with contextlib.suppress(OSError, ValueError, KeyError):  # the server may be gone
+            status = self.server.call({"op": "reap", "pid": self.pid})["status"]
         self.returncode = os.waitstatus_to_exitcode(status) if status else 0
+        os.close(self.pidfd)
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
@@ -166,8 +176,8 @@ class ForkedKernel:
         return self.returncode or 0
 
     def send_signal(self, sig: int) -> None:
-        if self.poll() is None:  # a reaped pid may belong to someone else now
-            os.kill(self.pid, sig)
+        if self.poll() is None:
+            signal.pidfd_send_signal(self.pidfd, sig)
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
@@ -180,9 +190,11 @@ class WarmProvisioner(LocalProvisioner):
     """LocalProvisioner whose Python kernels are forked from the warm server."""
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
+        if kwargs.get("env") is not None:  # a grading kernel needs none of the grader's keys
+            kwargs["env"] = {k: v for k, v in kwargs["env"].items() if k not in GRADER_SECRETS}
         args = _kernel_args(cmd)
         env, cwd = kwargs.get("env"), kwargs.get("cwd") or os.getcwd()
-        if args is None or env is None or not Path("/proc/self/stat").exists():
+        if args is None or env is None or not hasattr(os, "pidfd_open"):
             return await super().launch_kernel(cmd, **kwargs)
         try:
             server = _fork_server(dict(env))
@@ -199,8 +211,15 @@ class WarmProvisioner(LocalProvisioner):
         return self.connection_info
 
     async def send_signal(self, signum: int) -> None:
-        # once reaped, the pid (and group) may be someone else's: never signal it then
-        if isinstance(self.process, ForkedKernel) and self.process.poll() is not None:
+        # The kernel's group (it and anything it started) while the kernel is unreaped,
+        # so its pid is still its own; never a pid or group that may be someone else's.
+        if isinstance(self.process, ForkedKernel):
+            if self.process.poll() is not None:
+                return
+            try:
+                os.killpg(self.pid, signum)
+            except OSError:  # not its own group yet (it calls setsid first thing)
+                self.process.send_signal(signum)
             return
         await super().send_signal(signum)
 

@@ -9,8 +9,10 @@ socket ``FD``:
   ipykernel as ``python -m ipykernel_launcher ARGS`` would, in ``cwd`` with ``env``, in a
   session of its own; the reply is ``{"pid": N}``.
 * ``{"op": "reap", "pid": N}`` collects a child that has exited; the reply is
-  ``{"status": WAIT_STATUS}``. A child is only ever reaped on request, so its pid cannot be
-  reused while the grading process may still signal it.
+  ``{"status": WAIT_STATUS}``, or ``{"status": null}`` while it still runs (a kernel whose
+  main thread ended while other threads go on looks like a zombie but is not: the server
+  never waits on it). A child is only ever reaped on request, so its pid cannot be reused
+  while the grading process may still signal it.
 
 It exits when the grading process closes its end (killing any kernel left), or after
 ``IDLE_EXIT_SECONDS`` with no kernel and no request. Standard library only until the
@@ -31,11 +33,12 @@ import threading
 from typing import Any
 
 # Everything a grading kernel loads to start and to run a quiz's cells. Only imports: no
-# thread or socket exists at a fork (checked before each one).
+# thread or socket exists at a fork (checked before each one). Not ipywidgets: it registers
+# its comm targets only when imported inside a running kernel, and draws nothing while
+# nbgrader grades anyway.
 WARM_MODULES = (
     "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
-    "pdb", "psutil", "sqlite3",
-    "ipywidgets", "immunocourse.quiz.widgets", "immunocourse.quiz.grading",
+    "pdb", "psutil", "sqlite3", "immunocourse.quiz.widgets", "immunocourse.quiz.grading",
 )
 IDLE_EXIT_SECONDS = 300
 
@@ -45,10 +48,10 @@ def _child(request: dict[str, Any], server_fd: int) -> None:
     code = 1
     try:
         os.close(server_fd)
-        os.setsid()  # its own process group, as jupyter_client gives a kernel it launches
-        for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGPIPE):
-            signal.signal(sig, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        # its own session and process group, as jupyter_client gives a kernel it launches;
+        # signal dispositions stay the interpreter's own (SIGPIPE ignored), as in a kernel
+        # started with Popen
+        os.setsid()
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
@@ -109,8 +112,10 @@ def serve(fd: int) -> None:
                     children.add(pid)
                     reply = {"pid": pid}
             elif request.get("op") == "reap" and request.get("pid") in children:
-                children.discard(request["pid"])
-                reply = {"status": os.waitpid(request["pid"], 0)[1]}
+                pid, status = os.waitpid(request["pid"], os.WNOHANG)
+                if pid:
+                    children.discard(pid)
+                reply = {"status": status if pid else None}
             else:
                 reply = {"error": f"unknown request {request!r:.80}"}
             stream.write(json.dumps(reply).encode() + b"\n")
