@@ -69,8 +69,8 @@ def _code_stamp() -> tuple:
     """The course package's files as the fork server imports them: an edit means a new
     server (a long-lived formgrader must not grade with code that has since changed)."""
     package = Path(__file__).resolve().parents[1]
-    return tuple(sorted((str(f), f.stat().st_mtime_ns, f.stat().st_size)
-                        for f in package.rglob("*.py")))
+    stats = ((str(f), f.stat()) for f in package.rglob("*.py"))  # one stat per file
+    return tuple(sorted((name, st.st_mtime_ns, st.st_size) for name, st in stats))
 
 
 # --------------------------------------------------------------------------------------
