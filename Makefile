@@ -39,15 +39,15 @@ setup:
 
 ## book: strict build into _build/html (any warning, broken reference or cell error fails)
 book: setup
-	$(BIN)/python -m immunocourse.book
+	$(BIN)/python -m immunocourse.book.build
 
 ## pdf: the whole book as one offline PDF, _build/pdf/immunotherapy-course.pdf
 pdf: book
-	$(BIN)/python -m immunocourse.pdf
+	$(BIN)/python -m immunocourse.book.pdf
 
 ## start: build the book, then serve JupyterLab and the book on 127.0.0.1
 start: book
-	$(BIN)/python -m immunocourse.start --port $(PORT) --book-port $(BOOK_PORT) \
+	$(BIN)/python -m immunocourse.book.launcher --port $(PORT) --book-port $(BOOK_PORT) \
 		$(if $(NO_BROWSER),--no-browser)
 
 ## test: strict book build, lint, then the whole pytest suite

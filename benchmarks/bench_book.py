@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from immunocourse.book import ROOT, build_command, invalidate_stale_cache
+from immunocourse.book.build import ROOT, build_command, invalidate_stale_cache
 
 
 def timed_build(out: Path) -> float:

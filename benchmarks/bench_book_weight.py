@@ -14,7 +14,7 @@ import sys
 import threading
 from pathlib import Path
 
-from immunocourse.book import ROOT
+from immunocourse.book.build import ROOT
 
 sys.path.insert(0, str(ROOT / "tests"))
 from conftest import CHROMIUM, CHROMIUM_ARGS, toc_pages  # noqa: E402

@@ -26,10 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from immunocourse.classroom.answers import answers_for, expected_score  # noqa: E402
 from immunocourse.classroom.grading import autograde_parallel  # noqa: E402
 from immunocourse.classroom.postgres import Postgres  # noqa: E402
+from immunocourse.grading.course import COURSE_ID, new_course, run_nbgrader  # noqa: E402
+from immunocourse.grading.parallel import Nbgrader  # noqa: E402
 from immunocourse.quiz.answers import ANSWERS_FILE, write_answers  # noqa: E402
 from immunocourse.quiz.bank import BANKS_DIR, load_bank  # noqa: E402
-from immunocourse.quiz.class_grading import Nbgrader  # noqa: E402
-from immunocourse.quiz.course import COURSE_ID, new_course, run_nbgrader  # noqa: E402
 
 QUIZ = "immune-system"
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy" / "jupyterhub"

@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import nbformat  # noqa: E402
 
+from immunocourse.grading.course import new_course, run_nbgrader, simulate_student  # noqa: E402
 from immunocourse.quiz.answers import write_answers  # noqa: E402
 from immunocourse.quiz.bank import load_bank  # noqa: E402
-from immunocourse.quiz.course import new_course, run_nbgrader, simulate_student  # noqa: E402
 
 QUIZ = "immune-system"
 # The fixed 10-question bank the grading tests use (tests/data/banks/course).
@@ -61,7 +61,7 @@ def timed_autograde(course: Path, assignment: str, n: int, *extra: str) -> float
 
 def bench_class(size: int, jobs: int) -> None:
     """A class of ``size`` graded by one worker, then by ``jobs`` workers."""
-    from immunocourse.quiz.class_grading import grade_class
+    from immunocourse.grading.parallel import grade_class
 
     with tempfile.TemporaryDirectory(prefix="immunocourse-bench-class-") as tmp:
         serial = new_course(Path(tmp) / "serial", banks_dir=BANKS, quiz_ids=[QUIZ])

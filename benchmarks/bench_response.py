@@ -9,8 +9,8 @@ import os
 import statistics
 import time
 
-from immunocourse import simulate
-from immunocourse.response import classify
+from immunocourse.science import simulate
+from immunocourse.science.response import classify
 
 PATIENTS, SCANS = 10_000, 8
 EXPLORER_PATIENTS, EXPLORER_UPDATES, EXPLORER_TARGET_MS = 200, 30, 50.0
@@ -35,7 +35,7 @@ def engine() -> None:
 
 
 def explorer() -> None:
-    from immunocourse.explorers import CohortExplorer
+    from immunocourse.figures.live_explorers import CohortExplorer
 
     ex = CohortExplorer(n=EXPLORER_PATIENTS, seed=0)
     wall, cpu = [], []

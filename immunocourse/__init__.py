@@ -10,3 +10,7 @@ DISCLAIMER = (
     "This course is for education only. It is not medical advice: "
     "talk to your care team about any decision on treatment."
 )
+
+from immunocourse import aliases as _aliases  # noqa: E402 - old dotted paths keep working
+
+_aliases.install()

@@ -45,16 +45,16 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "immunocourse.quiz.nbgrader_ext.RestoreQuizSource",
-    "immunocourse.quiz.nbgrader_ext.OverwriteCellsInOrder",
+    "immunocourse.grading.preprocessors.RestoreQuizSource",
+    "immunocourse.grading.preprocessors.OverwriteCellsInOrder",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 # nbgrader's own autograde steps, with one change: WarmExecute forks each grading kernel
 # from a process that has already imported ipykernel and the grading code (a fresh process
 # per submission all the same) and stops it at once when the cells have run. That halves
-# the cost of a submission; see immunocourse/quiz/grading_kernels.py.
+# the cost of a submission; see immunocourse/grading/warm_kernels.py.
 c.Autograde.autograde_preprocessors = [
-    "immunocourse.quiz.grading_kernels.WarmExecute",
+    "immunocourse.grading.warm_kernels.WarmExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -69,7 +69,7 @@ c.Autograde.autograde_preprocessors = [
 # errors and goes on with its defaults, running student cells): keep the settings above,
 # whose preprocessors then fail to load, so autograde grades nobody rather than unsafely.
 try:
-    from immunocourse.quiz.nbgrader_ext import compile_metadata_schema, guard_submission_copies
+    from immunocourse.grading.preprocessors import compile_metadata_schema, guard_submission_copies
 except ImportError as exc:
     print(f"nbgrader_config.py: cannot import immunocourse ({exc}); run `make setup`",
           file=sys.stderr)
@@ -98,7 +98,7 @@ if (REPO / "immunocourse" / "__init__.py").is_file():
 # `nbgrader generate_feedback` (and the formgrader's Generate Feedback, which runs the same
 # converter) renders quiz notebooks with the course's page: one block per question, no
 # code, offline. Scores still come from the gradebook; other notebooks get nbgrader's page.
-c.GenerateFeedback.exporter_class = "immunocourse.quiz.feedback.FeedbackExporter"
+c.GenerateFeedback.exporter_class = "immunocourse.grading.feedback.FeedbackExporter"
 # --- end issue 12 -----------------------------------------------------------------------
 
 # --- Class server gradebook (deploy/jupyterhub): PostgreSQL when IMMUNOCOURSE_DB_URL is set ---

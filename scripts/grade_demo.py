@@ -18,8 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from immunocourse.quiz.bank import load_bank  # noqa: E402
-from immunocourse.quiz.course import (  # noqa: E402
+from immunocourse.grading.course import (  # noqa: E402
     QUIZZES_DIR,
     autograde,
     export_grades,
@@ -28,6 +27,7 @@ from immunocourse.quiz.course import (  # noqa: E402
     run_nbgrader,
     simulate_student,
 )
+from immunocourse.quiz.bank import load_bank  # noqa: E402
 
 QUIZ = "immune-system"
 DEMO_DIR = Path(__file__).resolve().parents[1] / "_build" / "grade-demo"

@@ -31,7 +31,8 @@ def main() -> int:
     print(f"mutants: {stats['total']}  killed: {stats['killed']}  survived: {stats['survived']}"
           f"  timeout: {stats.get('timeout', 0)}  not checked: {stats.get('not_checked', 0)}")
     print(f"mutation score: {score:.1f}% of {judged} judged mutants "
-          f"(immunocourse/response.py, immunocourse/quiz/scoring.py; {os.cpu_count()} cores)")
+          f"(immunocourse/science/response.py, immunocourse/quiz/scoring.py; "
+          f"{os.cpu_count()} cores)")
     for name in survivors:
         print(f"survived: {name}")
     return 0

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from immunocourse.start import lab_port
+from immunocourse.book.launcher import lab_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -216,7 +216,7 @@ def built_book() -> Path:
     """
     import fcntl
 
-    from immunocourse.book import build, is_current
+    from immunocourse.book.build import build, is_current
 
     html = ROOT / "_build" / "html"
     (ROOT / "_build").mkdir(exist_ok=True)

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, toc_pages
 
-from immunocourse import DISCLAIMER, review
-from immunocourse.book import build, build_command
+from immunocourse import DISCLAIMER
+from immunocourse.book.build import build, build_command
+from immunocourse.content import review
 
 PAGE_HEADER = """---
 jupytext:
@@ -86,7 +87,7 @@ def test_a_valid_page_builds(tmp_path: Path) -> None:
     page = (
         "# Fine\n\nA figure from the package, math $x^2$ and a citation "
         "{cite:p}`kuznetsov1994`.\n\n```{code-cell} ipython3\nimport plotly.graph_objects as go\n"
-        "from immunocourse.display import show\n"
+        "from immunocourse.figures.display import show\n"
         "show(go.Figure(go.Bar(x=[1], y=[2]), layout={'meta': {'alt': 'One bar'}}))\n```\n\n"
         "```{bibliography}\n```\n"
     )
@@ -146,7 +147,7 @@ def test_no_page_loads_scripts_or_styles_from_outside(built_book: Path, page: st
 
 def test_a_package_change_drops_both_page_caches(tmp_path: Path) -> None:
     """Pages compute with immunocourse: after it changes, every page must run and be read."""
-    from immunocourse.book import invalidate_stale_cache, package_fingerprint
+    from immunocourse.book.build import invalidate_stale_cache, package_fingerprint
 
     build_dir = tmp_path / "_build"
     for cache in (".jupyter_cache", ".doctrees"):

@@ -6,14 +6,14 @@ import math
 
 import pytest
 
-from immunocourse import book_explorers
+from immunocourse.figures import static_explorers
 
 
 def test_tumour_boost_has_a_frame_per_boost_and_each_frame_differs():
-    fig = book_explorers.tumour_boost(boosts=(1.0, 3.0, 6.0), start=3.0)
+    fig = static_explorers.tumour_boost(boosts=(1.0, 3.0, 6.0), start=3.0)
     assert [f.name for f in fig.frames] == ["boost 1", "boost 3", "boost 6"]
     slider = fig.layout.sliders[0]
-    assert slider.name == book_explorers.BOOST_NAME and slider.active == 1
+    assert slider.name == static_explorers.BOOST_NAME and slider.active == 1
     tumours = [tuple(f.data[0].y) for f in fig.frames]
     assert len(set(tumours)) == 3, "a stronger boost must change the tumour curve"
     alts = [f.layout.meta["alt"] for f in fig.frames]
@@ -22,10 +22,10 @@ def test_tumour_boost_has_a_frame_per_boost_and_each_frame_differs():
 
 
 def test_cohort_mix_keeps_proportions_valid_and_counts_recist_misreadings():
-    for share in book_explorers.PSEUDO_SHARES:
-        mix = book_explorers.mix_with_pseudoprogression(share)
+    for share in static_explorers.PSEUDO_SHARES:
+        mix = static_explorers.mix_with_pseudoprogression(share)
         assert math.isclose(sum(mix.values()), 1.0) and mix["pseudoprogression"] == share
-    fig = book_explorers.cohort_mix(shares=(0.0, 0.3), start=0.0, n=40, seed=2)
+    fig = static_explorers.cohort_mix(shares=(0.0, 0.3), start=0.0, n=40, seed=2)
     titles = [f.layout.title.text for f in fig.frames]
     assert "0% pseudoprogression" in titles[0] and "30% pseudoprogression" in titles[1]
     missed = [int(t.split(": ")[1].split(" of")[0]) for t in titles]
@@ -33,7 +33,7 @@ def test_cohort_mix_keeps_proportions_valid_and_counts_recist_misreadings():
 
 
 def test_classify_case_offers_each_label_and_exactly_one_is_right():
-    fig, table = book_explorers.classify_case(seed=4)
+    fig, table = static_explorers.classify_case(seed=4)
     buttons = fig.layout.updatemenus[0].buttons
     verdicts = [b.args[0]["meta"]["status"] for b in buttons]
     assert [b.label for b in buttons] == ["iCR", "iPR", "iSD", "iUPD", "iCPD", "NE"]
@@ -44,4 +44,4 @@ def test_classify_case_offers_each_label_and_exactly_one_is_right():
 
 def test_a_start_value_outside_the_frames_is_refused():
     with pytest.raises(ValueError, match="start boost 7"):
-        book_explorers.tumour_boost(boosts=(1.0, 2.0), start=7.0)
+        static_explorers.tumour_boost(boosts=(1.0, 2.0), start=7.0)

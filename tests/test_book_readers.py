@@ -13,7 +13,7 @@ from axe import describe, run_axe
 from conftest import toc_pages
 from page_weight import first_visit
 
-from immunocourse import sphinx_ext
+from immunocourse.book import ext
 
 PAGES = [*toc_pages(), "index.html", "search.html", "genindex.html"]
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
@@ -199,7 +199,7 @@ def test_maths_is_mathml_and_no_page_loads_mathjax(built_book: Path):
 @pytest.mark.parametrize("name", [p for p in toc_pages() if re.match(r"book/(\d\d-|index)", p)])
 def test_each_lesson_links_its_student_notebook(built_book: Path, name: str):
     pagename = name.removesuffix(".html")
-    notebooks = sphinx_ext.lesson_notebooks(pagename)
+    notebooks = ext.lesson_notebooks(pagename)
     if not notebooks:
         pytest.skip(f"{pagename} has no notebook yet")
     html = (built_book / name).read_text()
@@ -214,13 +214,13 @@ def test_each_lesson_links_its_student_notebook(built_book: Path, name: str):
 def test_a_new_lesson_gets_its_notebook_link_automatically(tmp_path: Path):
     (tmp_path / "12-new-topic.ipynb").write_text("{}")
     (tmp_path / "13-other.ipynb").write_text("{}")
-    found = sphinx_ext.lesson_notebooks("book/12-new-topic", tmp_path)
+    found = ext.lesson_notebooks("book/12-new-topic", tmp_path)
     assert [p.name for p in found] == ["12-new-topic.ipynb"]
-    box = sphinx_ext.notebook_links_html("book/12-new-topic", found)
+    box = ext.notebook_links_html("book/12-new-topic", found)
     assert 'href="../notebooks/12-new-topic.ipynb" download' in box and "make start" in box
-    assert sphinx_ext.lesson_notebooks("book/glossary", tmp_path) == []
+    assert ext.lesson_notebooks("book/glossary", tmp_path) == []
     (tmp_path / "01-welcome.ipynb").write_text("{}")
-    assert [p.name for p in sphinx_ext.lesson_notebooks("book/index", tmp_path)] == [
+    assert [p.name for p in ext.lesson_notebooks("book/index", tmp_path)] == [
         "01-welcome.ipynb"]
 
 

@@ -1,12 +1,13 @@
-"""The cited numbers in ``immunocourse.evidence`` and the figures drawn from them."""
+"""The cited numbers in ``immunocourse.content.evidence`` and the figures drawn from them."""
 
 from __future__ import annotations
 
 import pytest
 from citations import BIB_KEYS
 
-from immunocourse import evidence, evidence_figures
-from immunocourse.figures import alt_text
+from immunocourse.content import evidence
+from immunocourse.figures import evidence_plots
+from immunocourse.figures.plots import alt_text
 
 
 def all_keys() -> set[str]:
@@ -60,9 +61,9 @@ def test_unknown_records_raise() -> None:
         evidence.adverse_event("Sneezing")
 
 
-@pytest.mark.parametrize("make", [evidence_figures.response_rate_bars,
-                                  evidence_figures.adverse_event_bars,
-                                  evidence_figures.onset_timeline])
+@pytest.mark.parametrize("make", [evidence_plots.response_rate_bars,
+                                  evidence_plots.adverse_event_bars,
+                                  evidence_plots.onset_timeline])
 def test_figures_carry_alt_text_axes_and_sources(make) -> None:
     fig = make()
     alt = alt_text(fig)
@@ -74,7 +75,7 @@ def test_figures_carry_alt_text_axes_and_sources(make) -> None:
 
 
 def test_every_response_bar_names_its_trial_and_source() -> None:
-    fig = evidence_figures.response_rate_bars()
+    fig = evidence_plots.response_rate_bars()
     bars = sum(len(t.x) for t in fig.data)
     assert bars == len(evidence.RESPONSE_RATES)
     for r in evidence.RESPONSE_RATES:

@@ -8,8 +8,8 @@ import json
 import numpy as np
 from conftest import ROOT
 
-from immunocourse import explorers, figures
-from immunocourse.response import classify
+from immunocourse.figures import live_explorers, plots
+from immunocourse.science.response import classify
 
 
 def _doc(followups, criteria="recist1.1"):
@@ -29,7 +29,7 @@ def _explain_last(doc):
 
 
 def explain_last(doc, result):
-    return explorers.explain(doc, result, len(result["timepoints"]) - 1)
+    return live_explorers.explain(doc, result, len(result["timepoints"]) - 1)
 
 
 def test_explains_progression_over_the_nadir():
@@ -79,7 +79,7 @@ def test_explains_irecist_confirmation_by_a_further_new_lesion():
                 (29, 20, [{"id": "N1", "mm": 12}, {"id": "N2", "mm": 10}])], "irecist")
     result = classify(doc)
     assert [t["response"] for t in result["timepoints"]] == ["iUPD", "iCPD"]
-    first = explorers.explain(doc, result, 0)
+    first = live_explorers.explain(doc, result, 0)
     assert first.startswith("new lesion N1 (12 mm) appeared") and "iUPD" in first
     assert explain_last(doc, result) == (
         "after unconfirmed progression (iUPD) at week 8, a further new lesion (N2) appeared: iCPD")
@@ -93,7 +93,7 @@ def test_explains_irecist_confirmation_by_further_target_growth():
 
 
 def test_tumour_explorer_updates_traces_in_place():
-    ex = explorers.TumourModelExplorer(days=200)
+    ex = live_explorers.TumourModelExplorer(days=200)
     fig, traces = ex.figure, list(ex.figure.data)
     ex.update(supply_boost=1.0)
     assert np.allclose(fig.data[2].y, 40, rtol=1e-3)  # no boost: lesion unchanged
@@ -103,12 +103,12 @@ def test_tumour_explorer_updates_traces_in_place():
     ex.controls["infiltration"].value = 0.0  # a slider move calls update()
     assert max(fig.data[2].y) <= 40 * 1.001
     assert ex.figure is fig and list(ex.figure.data) == traces  # same objects, new data
-    assert "infiltration factor 0" in figures.alt_text(fig)
+    assert "infiltration factor 0" in plots.alt_text(fig)
     assert "Simulated" in ex.caption.value
 
 
 def test_cohort_explorer_redraws_the_cohort_it_simulates():
-    ex = explorers.CohortExplorer(n=40, seed=1)
+    ex = live_explorers.CohortExplorer(n=40, seed=1)
     names = [t.name for t in ex.figure.data]
     ex.update(n=30, scan_interval_weeks=6)
     gaps = sum(int(np.isnan(np.asarray(t.y, float)).sum()) for t in ex.figure.data)
@@ -125,11 +125,11 @@ def test_cohort_explorer_redraws_the_cohort_it_simulates():
     assert any(a.shape != b.shape or not np.allclose(a, b, equal_nan=True)
                for a, b in zip(before, after, strict=True))
     assert [t.name for t in ex.figure.data] == names
-    assert "30 simulated patients" in figures.alt_text(ex.figure)
+    assert "30 simulated patients" in plots.alt_text(ex.figure)
 
 
 def test_classify_exercise_marks_and_explains():
-    ex = explorers.ClassifyExercise(seed=7)
+    ex = live_explorers.ClassifyExercise(seed=7)
     assert f"week {ex.patient.weeks[-1]}" in ex.question.value
     right = ex.check(ex.expected)
     assert right.correct and "Correct." in ex.feedback.value
@@ -141,7 +141,7 @@ def test_classify_exercise_marks_and_explains():
 
 
 def test_classify_exercise_new_patient_updates_table_and_figure():
-    ex = explorers.ClassifyExercise(seed=1, criteria="irecist")
+    ex = live_explorers.ClassifyExercise(seed=1, criteria="irecist")
     fig = ex.figure
     for seed in (2, 3, 4):
         ex.update(seed=seed)
@@ -167,7 +167,8 @@ def test_notebook_is_thin_and_says_simulated_not_advice():
 
 
 def test_the_answer_choices_are_the_engines_labels():
-    from immunocourse.response import IRECIST_LABELS, RECIST_LABELS
+    from immunocourse.science.response import IRECIST_LABELS, RECIST_LABELS
 
-    assert explorers.ClassifyExercise(seed=0).answer.options == RECIST_LABELS
-    assert explorers.ClassifyExercise(seed=0, criteria="irecist").answer.options == IRECIST_LABELS
+    assert live_explorers.ClassifyExercise(seed=0).answer.options == RECIST_LABELS
+    exercise = live_explorers.ClassifyExercise(seed=0, criteria="irecist")
+    assert exercise.answer.options == IRECIST_LABELS

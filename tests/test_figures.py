@@ -10,8 +10,9 @@ import plotly.graph_objects as go
 import pytest
 from scipy.optimize import brentq
 
-from immunocourse import figures, palette, simulate, tumour_model
-from immunocourse.response import classify
+from immunocourse.figures import palette, plots
+from immunocourse.science import simulate, tumour_model
+from immunocourse.science.response import classify
 
 ALLOWED = {c.upper() for c in palette.OKABE_ITO.values()} | {palette.GREY.upper(), "#000"}
 
@@ -35,13 +36,13 @@ def all_figures(cohort, results):
     }
     e0 = tumour_model.PUBLISHED.s / tumour_model.PUBLISHED.d
     return {
-        "spider": figures.spider_plot(cohort.patients, results),
-        "waterfall": figures.waterfall_plot(cohort.patients, results),
-        "swimmer": figures.swimmer_plot(cohort.patients[:15], results[:15]),
-        "km": figures.kaplan_meier_plot(km),
-        "trajectory": figures.patient_trajectory(cohort.patients[0]),
-        "time_course": figures.kuznetsov_time_course(tumour_model.treat(200, points=100)),
-        "phase": figures.kuznetsov_phase_portrait(
+        "spider": plots.spider_plot(cohort.patients, results),
+        "waterfall": plots.waterfall_plot(cohort.patients, results),
+        "swimmer": plots.swimmer_plot(cohort.patients[:15], results[:15]),
+        "km": plots.kaplan_meier_plot(km),
+        "trajectory": plots.patient_trajectory(cohort.patients[0]),
+        "time_course": plots.kuznetsov_time_course(tumour_model.treat(200, points=100)),
+        "phase": plots.kuznetsov_phase_portrait(
             [tumour_model.simulate(400, e0, t0, points=100) for t0 in (1e7, 1e8)]),
     }
 
@@ -63,7 +64,7 @@ def test_every_figure_is_accessible(all_figures, name):
     fig = all_figures[name]
     assert isinstance(fig, go.Figure)
     assert "simulated" in fig.layout.title.text.lower()
-    alt = figures.alt_text(fig)
+    alt = plots.alt_text(fig)
     assert len(alt) > 80 and "simulated" in alt.lower()
     assert _colours(fig) <= ALLOWED, _colours(fig) - ALLOWED
     named = {k[0] for k in fig.layout if k.startswith(("xaxis", "yaxis"))
@@ -103,7 +104,7 @@ def test_spider_plots_each_patients_percent_change(all_figures, cohort, results)
     assert sum(counts.values()) == len(cohort.patients)  # one NaN gap closes each patient
     for label, n in counts.items():
         if n:
-            assert f"{n} {label}" in figures.alt_text(fig)
+            assert f"{n} {label}" in plots.alt_text(fig)
 
 
 def test_waterfall_bars_are_sorted_best_changes_with_reference_lines(all_figures, cohort):
@@ -117,11 +118,11 @@ def test_waterfall_bars_are_sorted_best_changes_with_reference_lines(all_figures
     lines = {s.y0 for s in fig.layout.shapes}
     assert {-30.0, 20.0} <= lines
     shrank = sum(1 for b in best if b <= -30)
-    assert f"{shrank} of {len(best)} bars" in figures.alt_text(fig)
+    assert f"{shrank} of {len(best)} bars" in plots.alt_text(fig)
 
 
 def test_swimmer_marks_events_where_the_engine_put_them(cohort, results):
-    fig = figures.swimmer_plot(cohort.patients, results)
+    fig = plots.swimmer_plot(cohort.patients, results)
     events = {t.name: dict(zip(t.y, t.x, strict=True)) for t in fig.data if t.type == "scatter"}
     for p, r in zip(cohort.patients, results, strict=True):
         labels = [t["response"] for t in r["timepoints"]]
@@ -143,29 +144,29 @@ def test_kaplan_meier_numbers_at_risk_match_the_estimator(all_figures):
     expected = km.at_risk([m * simulate.WEEKS_PER_MONTH for m in row.x])
     assert [int(v) for v in row.text] == expected
     assert row.text[0] == "300"
-    alt = figures.alt_text(fig)
+    alt = plots.alt_text(fig)
     assert re.search(r"immunotherapy \(300 patients\): median \d+\.\d months", alt)
 
 
 def test_trajectory_writes_both_labels_at_every_scan(cohort):
     p = next(x for x in cohort.patients if x.pattern == "pseudoprogression")
     rec, irec = classify(p.document, "recist1.1"), classify(p.document, "irecist")
-    fig = figures.patient_trajectory(p, rec, irec)
+    fig = plots.patient_trajectory(p, rec, irec)
     total = next(t for t in fig.data if t.name == "sum of targets")
     assert list(total.y) == p.sums_mm.tolist()
     expected = ["baseline"] + [f"{a['response']} | {b['response']}"
                                for a, b in zip(rec["timepoints"], irec["timepoints"], strict=True)]
     assert list(total.text) == expected
     assert total.text[1] == "PD | iUPD"  # pseudoprogression: RECIST PD, iRECIST unconfirmed
-    plain = figures.patient_trajectory(p, labels=False)
+    plain = plots.patient_trajectory(p, labels=False)
     assert "PD" not in " ".join(next(t for t in plain.data if t.name == "sum of targets").text)
-    assert "RECIST" not in figures.alt_text(plain)
+    assert "RECIST" not in plots.alt_text(plain)
 
 
 def test_kuznetsov_figures_label_the_course_construction(all_figures):
     tc = all_figures["time_course"]
     assert "course illustration, not a published model" in tc.layout.title.text
-    assert "course illustration" in figures.alt_text(tc)
+    assert "course illustration" in plots.alt_text(tc)
     assert tc.layout.yaxis.type == "log"
     phase = all_figures["phase"]
     eq = next(t for t in phase.data if t.name == "equilibria")
@@ -184,9 +185,9 @@ def test_kuznetsov_figures_label_the_course_construction(all_figures):
     roots = [brentq(de_dt, lo, hi) for lo, hi in zip(grid, grid[1:], strict=False)
              if de_dt(lo) * de_dt(hi) < 0]
     assert len(roots) == 3  # dormant, saddle, escape
-    assert f"saddle at {roots[1]:.2e} tumour cells (unstable)" in figures.alt_text(phase)
+    assert f"saddle at {roots[1]:.2e} tumour cells (unstable)" in plots.alt_text(phase)
 
 
 def test_alt_text_requires_a_description():
     with pytest.raises(ValueError, match="text alternative"):
-        figures.alt_text(go.Figure())
+        plots.alt_text(go.Figure())

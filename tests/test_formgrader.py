@@ -24,10 +24,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, wait_for_http
 
+from immunocourse.book.launcher import lab_command, lab_env, lab_port
+from immunocourse.grading.course import COURSE_ID, new_course, ready_for_formgrader
 from immunocourse.quiz.answers import write_answers
 from immunocourse.quiz.bank import BANKS_DIR, load_bank
-from immunocourse.quiz.course import COURSE_ID, new_course, ready_for_formgrader
-from immunocourse.start import lab_command, lab_env, lab_port
 
 pytestmark = pytest.mark.slow
 

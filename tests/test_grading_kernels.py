@@ -1,4 +1,4 @@
-"""Grading kernels forked from a warm process (immunocourse.quiz.grading_kernels).
+"""Grading kernels forked from a warm process (immunocourse.grading.warm_kernels).
 
 What the faster start must not change: each submission gets a fresh ipykernel of its own,
 in its own folder and environment; a cell that never ends is interrupted and grading goes
@@ -25,11 +25,11 @@ import psutil
 import pytest
 from nbclient import NotebookClient
 
-from immunocourse.quiz import grading_kernels
+from immunocourse.grading import warm_kernels
+from immunocourse.grading.course import nbgrader_env, new_course, run_nbgrader, simulate_student
+from immunocourse.grading.warm_kernels import WarmKernelManager
 from immunocourse.quiz.answers import write_answers
 from immunocourse.quiz.bank import load_bank
-from immunocourse.quiz.course import nbgrader_env, new_course, run_nbgrader, simulate_student
-from immunocourse.quiz.grading_kernels import WarmKernelManager
 
 COURSE_BANKS = Path(__file__).parent / "data" / "banks" / "course"
 QUIZ = "immune-system"
@@ -83,9 +83,9 @@ def test_each_kernel_is_a_fresh_ipykernel_in_its_own_folder(tmp_path: Path, monk
     a.mkdir()
     b.mkdir()
     first = _probe(a, monkeypatch, "one")
-    server = grading_kernels._server
+    server = warm_kernels._server
     second = _probe(b, monkeypatch, "one")
-    assert server is not None and grading_kernels._server is server  # one warm server
+    assert server is not None and warm_kernels._server is server  # one warm server
     for probe, folder in ((first, a), (second, b)):
         # forked by the warm server, not started by this process
         assert probe["ppid"] == server.proc.pid != os.getpid()
@@ -110,7 +110,7 @@ def test_each_kernel_is_a_fresh_ipykernel_in_its_own_folder(tmp_path: Path, monk
     # a different environment gets a server of its own (the warm imports depend on it)
     third = _probe(b, monkeypatch, "two")
     assert third["mark"] == "two"
-    assert grading_kernels._server is not server and server.proc.poll() == 0
+    assert warm_kernels._server is not server and server.proc.poll() == 0
 
 
 def test_a_cell_that_never_ends_is_interrupted_and_the_next_one_runs(tmp_path: Path):
@@ -121,15 +121,15 @@ def test_a_cell_that_never_ends_is_interrupted_and_the_next_one_runs(tmp_path: P
 
 
 def test_other_kernel_commands_start_the_ordinary_way(tmp_path: Path, monkeypatch):
-    assert grading_kernels._kernel_args([sys.executable, "-m", "ipykernel_launcher", "-f",
+    assert warm_kernels._kernel_args([sys.executable, "-m", "ipykernel_launcher", "-f",
                                          "c.json"]) == ["-f", "c.json"]
-    assert grading_kernels._kernel_args([sys.executable, "-m", "ipykernel", "-f", "x"]) is None
-    assert grading_kernels._kernel_args(["/usr/bin/env", "-m", "ipykernel_launcher"]) is None
+    assert warm_kernels._kernel_args([sys.executable, "-m", "ipykernel", "-f", "x"]) is None
+    assert warm_kernels._kernel_args(["/usr/bin/env", "-m", "ipykernel_launcher"]) is None
     # another virtualenv's python is often a link to this very binary: not ours to fork
     other = tmp_path / "other-venv" / "bin"
     other.mkdir(parents=True)
     (other / "python").symlink_to(os.path.realpath(sys.executable))
-    assert grading_kernels._kernel_args([str(other / "python"), "-m", "ipykernel_launcher",
+    assert warm_kernels._kernel_args([str(other / "python"), "-m", "ipykernel_launcher",
                                          "-f", "c.json"]) is None
     # a kernelspec of its own whose argv is not ipykernel_launcher: launched by Popen
     spec = tmp_path / "share" / "jupyter" / "kernels" / "python3"
@@ -146,11 +146,11 @@ def test_other_kernel_commands_start_the_ordinary_way(tmp_path: Path, monkeypatc
 def test_a_dead_fork_server_is_replaced(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(sys.path))
     first = _probe(tmp_path, monkeypatch, "before")
-    old = grading_kernels._server
+    old = warm_kernels._server
     os.kill(old.proc.pid, signal.SIGKILL)
     old.proc.wait(timeout=10)
     second = _probe(tmp_path, monkeypatch, "before")
-    assert second["ppid"] == grading_kernels._server.proc.pid != old.proc.pid
+    assert second["ppid"] == warm_kernels._server.proc.pid != old.proc.pid
     assert second["pid"] != first["pid"]
 
 
@@ -163,8 +163,8 @@ def test_the_server_exits_by_itself_when_grading_ends(tmp_path: Path, monkeypatc
         import asyncio, json, sys
         import nbformat
         from nbclient import NotebookClient
-        from immunocourse.quiz import grading_kernels
-        from immunocourse.quiz.grading_kernels import WarmKernelManager
+        from immunocourse.grading import warm_kernels
+        from immunocourse.grading.warm_kernels import WarmKernelManager
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os; os.getpid()")])
         nb.metadata["kernelspec"] = {{"name": "python3", "display_name": "P", "language": "python"}}
         for _ in range(2):
@@ -201,7 +201,7 @@ def test_a_kernel_whose_main_thread_ends_neither_hangs_grading_nor_stays(tmp_pat
     script.write_text(textwrap.dedent(f"""\
         import nbformat
         from nbclient import NotebookClient
-        from immunocourse.quiz.grading_kernels import WarmKernelManager
+        from immunocourse.grading.warm_kernels import WarmKernelManager
         nb = nbformat.v4.new_notebook(cells=[
             nbformat.v4.new_code_cell("import ctypes; ctypes.CDLL(None).pthread_exit(None)")])
         nb.metadata["kernelspec"] = {{"name": "python3", "display_name": "P", "language": "python"}}
@@ -228,17 +228,17 @@ def test_edited_course_code_gets_a_new_server(tmp_path: Path, monkeypatch):
     the course's code changes, kernels come from a server that imported the new code."""
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(sys.path))
     _probe(tmp_path, monkeypatch, "code")
-    old = grading_kernels._server
+    old = warm_kernels._server
     _probe(tmp_path, monkeypatch, "code")
-    assert grading_kernels._server is old  # nothing changed: the same warm server
-    grading = Path(grading_kernels.__file__).with_name("grading.py")
+    assert warm_kernels._server is old  # nothing changed: the same warm server
+    grading = Path(warm_kernels.__file__).with_name("grading.py")
     before = grading.stat()
     try:
         os.utime(grading, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
         _probe(tmp_path, monkeypatch, "code")
     finally:
         os.utime(grading, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert grading_kernels._server is not old and old.proc.poll() == 0
+    assert warm_kernels._server is not old and old.proc.poll() == 0
 
 
 def _marked(mark: str) -> list[int]:
@@ -277,11 +277,11 @@ def test_nbgrader_grades_exactly_as_with_its_stock_execute(tmp_path: Path):
     shutil.copytree(warm, stock)
     config = stock / "nbgrader_config.py"
     text = config.read_text()
-    assert '"immunocourse.quiz.grading_kernels.WarmExecute"' in text
-    assert '"immunocourse.quiz.nbgrader_ext.OverwriteCellsInOrder"' in text
-    config.write_text(text.replace('"immunocourse.quiz.grading_kernels.WarmExecute"',
+    assert '"immunocourse.grading.warm_kernels.WarmExecute"' in text
+    assert '"immunocourse.grading.preprocessors.OverwriteCellsInOrder"' in text
+    config.write_text(text.replace('"immunocourse.grading.warm_kernels.WarmExecute"',
                                    '"nbgrader.preprocessors.Execute"')
-                      .replace('"immunocourse.quiz.nbgrader_ext.OverwriteCellsInOrder"',
+                      .replace('"immunocourse.grading.preprocessors.OverwriteCellsInOrder"',
                                '"nbgrader.preprocessors.OverwriteCells"'))
 
     grades = {}
@@ -320,7 +320,7 @@ def test_a_student_cannot_have_a_test_cell_skipped(tmp_path: Path):
     """nbclient skips a cell tagged ``skip-execution``, and the grading kernels one tagged
     GRADING_SKIP_TAG: in a notebook that is not a quiz a student could tag the hidden test
     cell so and never fail it. Those tags are removed from what a student hands in."""
-    from immunocourse.quiz.nbgrader_ext import GRADING_SKIP_TAG
+    from immunocourse.grading.preprocessors import GRADING_SKIP_TAG
 
     course = new_course(tmp_path / "course", banks_dir=COURSE_BANKS, quiz_ids=[QUIZ])
     source = course / "source" / "exercise"

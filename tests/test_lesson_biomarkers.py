@@ -9,8 +9,8 @@ import math
 import pytest
 from citations import page, record_problems
 
-from immunocourse import palette
-from immunocourse.figures import alt_text
+from immunocourse.figures import palette
+from immunocourse.figures.plots import alt_text
 from immunocourse.lessons import biomarkers as bm
 
 PAGE = page("12-biomarkers.md")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from immunocourse import evidence
+from immunocourse.content import evidence
 from immunocourse.lessons import cancers_treated
 
 

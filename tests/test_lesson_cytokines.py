@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from immunocourse import tumour_model
-from immunocourse.figures import alt_text
+from immunocourse.figures.plots import alt_text
 from immunocourse.lessons import cytokines
 from immunocourse.quiz import find_bank, load_bank
+from immunocourse.science import tumour_model
 
 
 def test_runs_start_from_the_escaped_tumour_and_boost_only_the_supply() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from citations import page, record_problems
 
-from immunocourse.figures import alt_text
+from immunocourse.figures.plots import alt_text
 from immunocourse.lessons import earlier_treatment as et
 
 PAGE = page("13-earlier-treatment.md")

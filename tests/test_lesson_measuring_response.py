@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from immunocourse import figures
+from immunocourse.figures import plots
 from immunocourse.lessons import measuring_response as lesson
-from immunocourse.response import classify
+from immunocourse.science.response import classify
 
 
 def labels(case_id: str, criteria: str) -> list[str]:
@@ -53,7 +53,7 @@ def test_case_figures_and_tables(case_id: str) -> None:
     for with_labels in (False, True):
         fig = lesson.case_figure(case_id, labels=with_labels)
         assert "invented" in fig.layout.title.text
-        assert figures.alt_text(fig)
+        assert plots.alt_text(fig)
     assert f"Worked case {case_id}" in lesson.case_table_html(case_id)
     answer = lesson.answer_html(case_id)
     assert "Best overall response" in answer

@@ -7,9 +7,10 @@ import math
 
 import pytest
 
-from immunocourse import evidence, simulate
-from immunocourse.figures import alt_text
+from immunocourse.content import evidence
+from immunocourse.figures.plots import alt_text
 from immunocourse.lessons import biomarkers, outcomes
+from immunocourse.science import simulate
 
 
 def test_three_year_key_is_the_kaplan_meier_estimate_of_the_same_cohort() -> None:

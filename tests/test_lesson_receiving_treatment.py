@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from immunocourse import schedule
 from immunocourse.lessons import receiving_treatment as lesson
+from immunocourse.science import schedule
 
 
 def test_quiz_keys() -> None:

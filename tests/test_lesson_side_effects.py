@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from citations import record_problems
 
-from immunocourse import evidence
+from immunocourse.content import evidence
 from immunocourse.lessons import side_effects
 
 # The finding 1: each sign in lay words beside its medical term.

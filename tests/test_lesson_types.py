@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from citations import BIB_KEYS
 
-from immunocourse.figures import alt_text
+from immunocourse.figures.plots import alt_text
 from immunocourse.lessons import types
 from immunocourse.quiz import find_bank, load_bank
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from immunocourse.figures import alt_text
+from immunocourse.figures.plots import alt_text
 from immunocourse.lessons import welcome
 from immunocourse.quiz import find_bank, load_bank
 

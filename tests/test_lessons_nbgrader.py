@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from test_lessons import LESSONS, bank_of
 
+from immunocourse.grading.course import autograde, export_grades, new_course, run_nbgrader
 from immunocourse.quiz import load_bank
 from immunocourse.quiz.answers import write_answers
 from immunocourse.quiz.bank import BANKS_DIR
-from immunocourse.quiz.course import autograde, export_grades, new_course, run_nbgrader
 
 pytestmark = pytest.mark.slow
 

@@ -30,7 +30,7 @@ def pdf(built_book: Path, tmp_path_factory) -> Path:
     # The singlehtml build shares the execution cache and doctrees with the HTML build.
     with open(ROOT / "_build" / ".pytest-build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        result = subprocess.run([sys.executable, "-m", "immunocourse.pdf", "--out", str(out)],
+        result = subprocess.run([sys.executable, "-m", "immunocourse.book.pdf", "--out", str(out)],
                                 cwd=ROOT, capture_output=True, text=True, timeout=1200)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert not out.with_suffix(".part").exists()

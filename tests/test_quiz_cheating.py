@@ -20,14 +20,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from immunocourse.quiz.answers import MAX_ANSWERS_BYTES, write_answers
-from immunocourse.quiz.bank import load_bank
-from immunocourse.quiz.course import (
+from immunocourse.grading.course import (
     nbgrader_env,
     new_course,
     question_scores,
     run_nbgrader,
 )
+from immunocourse.quiz.answers import MAX_ANSWERS_BYTES, write_answers
+from immunocourse.quiz.bank import load_bank
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +40,7 @@ RIGHT = {q.id: list(q.answer) if q.type == "multiple" else q.answer for q in BAN
 REAL = {"granulocytes": ["Neutrophils", "Eosinophils", "Basophils"], "t-cells-destroy": True}
 SECRET = "SECRET-MARKER-7f3a"  # in a file outside every submission
 
-PATCH_GRADE = ("import immunocourse.quiz.grading as g\n"
+PATCH_GRADE = ("import immunocourse.grading.cells as g\n"
                "g.grade = lambda spec, *a, **k: float(spec['points'])")
 
 
@@ -213,7 +213,7 @@ def test_collect_copies_a_link_as_a_link(tmp_path: Path):
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.exchange.default.collect import ExchangeCollect
 
-    from immunocourse.quiz.nbgrader_ext import guard_submission_copies
+    from immunocourse.grading.preprocessors import guard_submission_copies
 
     guard_submission_copies()
     (tmp_path / "secret.json").write_text(SECRET)

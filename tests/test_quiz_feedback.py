@@ -12,10 +12,10 @@ from pathlib import Path
 import nbformat
 from bs4 import BeautifulSoup
 
+from immunocourse.grading.cells import FEEDBACK_MIME
+from immunocourse.grading.feedback import build_page, render_page
 from immunocourse.quiz.bank import load_bank
 from immunocourse.quiz.build import source_notebook
-from immunocourse.quiz.feedback import build_page, render_page
-from immunocourse.quiz.grading import FEEDBACK_MIME
 
 COURSE_BANKS = Path(__file__).parent / "data" / "banks" / "course"  # as test_quiz_nbgrader
 QUIZ = "immune-system"

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from immunocourse.grading.course import nbgrader_env, new_course, run_nbgrader, simulate_student
 from immunocourse.quiz.answers import write_answers
 from immunocourse.quiz.bank import load_bank
-from immunocourse.quiz.course import nbgrader_env, new_course, run_nbgrader, simulate_student
 
 pytestmark = pytest.mark.slow
 
@@ -118,7 +118,7 @@ def test_export_after_a_parallel_run_equals_a_serial_one(runs: dict):
 def test_workers_share_sqlite_through_wal_and_a_busy_timeout(tmp_path: Path):
     from nbgrader.api import Gradebook
 
-    from immunocourse.quiz.class_grading import prepare_gradebook, worker_db_url
+    from immunocourse.grading.parallel import prepare_gradebook, worker_db_url
 
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     with Gradebook(url) as gb:

@@ -22,10 +22,8 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from immunocourse.quiz.answers import write_answers
-from immunocourse.quiz.bank import BANKS_DIR, load_bank
-from immunocourse.quiz.build import test_spec as spec_of
-from immunocourse.quiz.course import (
+from immunocourse.grading.cells import right_answer
+from immunocourse.grading.course import (
     COURSE_ID,
     autograde,
     export_grades,
@@ -34,7 +32,9 @@ from immunocourse.quiz.course import (
     run_nbgrader,
     simulate_student,
 )
-from immunocourse.quiz.grading import right_answer
+from immunocourse.quiz.answers import write_answers
+from immunocourse.quiz.bank import BANKS_DIR, load_bank
+from immunocourse.quiz.build import test_spec as spec_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 
@@ -375,7 +375,7 @@ def test_feedback_page_passes_axe_on_a_phone_and_prints(course: Path, guarded_pa
 
 
 def test_feedback_maths_becomes_mathml_and_bad_latex_stays_readable():
-    from immunocourse.quiz.feedback import markdown_html
+    from immunocourse.grading.feedback import markdown_html
 
     assert "<math" in markdown_html("Solve $x^2 = 4$ for **x**.")
     assert "<strong>x</strong>" in markdown_html("Solve $x^2 = 4$ for **x**.")
@@ -494,7 +494,7 @@ def test_answers_clicked_in_jupyterlab_are_saved_and_restored(
 def test_quiz_grade_command_prints_the_grade_table(course: Path):
     import subprocess
 
-    from immunocourse.quiz.course import nbgrader_env
+    from immunocourse.grading.course import nbgrader_env
 
     env = nbgrader_env(TIMEOUT)
     proc = subprocess.run(

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from immunocourse.grading.cells import REFUSED_FILE, load_submission, submission_notes
 from immunocourse.quiz.answers import (
     MAX_ANSWERS_BYTES,
     AnswersError,
     read_answers,
     write_answers,
 )
-from immunocourse.quiz.grading import REFUSED_FILE, load_submission, submission_notes
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from immunocourse.response import (
+from immunocourse.science.response import (
     IRECIST_LABELS,
     RECIST_LABELS,
     ResponseInputError,
@@ -604,7 +604,7 @@ _DELETE = object()
 
 
 # Each message in full, as the user reads it: the place, a colon, the problem (written here
-# by hand from the input format in immunocourse/response.py's docstring).
+# by hand from the input format in immunocourse/science/response.py's docstring).
 @pytest.mark.parametrize(
     ("path", "value", "message"),
     [

@@ -220,7 +220,7 @@ def test_bad_command_line(tmp_path: Path, args: list[str], message: str) -> None
 
 
 def test_main_in_process(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from immunocourse.response_cli import main
+    from immunocourse.science.response_cli import main
 
     doc = _mutate(lambda d: d["followups"][1]["targets"].update(T9=4))
     path = write(tmp_path, doc)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from immunocourse import schedule
-from immunocourse.figures import alt_text
+from immunocourse.figures import schedule_plots
+from immunocourse.figures.plots import alt_text
+from immunocourse.science import schedule
 
 R = schedule.REGIMENS
 
@@ -56,19 +57,19 @@ def test_bad_regimens_are_refused() -> None:
 def test_every_labelled_regimen_has_a_source_and_a_figure(key: str) -> None:
     regimen = R[key]
     assert regimen.cite and not regimen.example
-    fig = schedule.timeline_figure(regimen)
+    fig = schedule_plots.timeline_figure(regimen)
     assert "not advice" in fig.layout.title.text
     assert f"{schedule.count_doses(regimen, 52)} dose days" in alt_text(fig)
     assert list(fig.layout.yaxis.range) == [7.5, 0.5]
 
 
 def test_made_up_regimens_say_so() -> None:
-    fig = schedule.timeline_figure(schedule.EXAMPLE)
+    fig = schedule_plots.timeline_figure(schedule.EXAMPLE)
     assert "made-up" in fig.layout.title.text.lower()
 
 
 def test_explorer_updates_the_figure_in_place() -> None:
-    ex = schedule.ScheduleExplorer()
+    ex = schedule_plots.ScheduleExplorer()
     figure = ex.figure
     ex.update(key="nivolumab-q2w")
     assert ex.figure is figure and len(figure.data[1].x) == 26

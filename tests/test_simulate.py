@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from immunocourse import simulate as sim
-from immunocourse.response import classify
+from immunocourse.science import simulate as sim
+from immunocourse.science.response import classify
 
 
 @pytest.fixture(scope="module")

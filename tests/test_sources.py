@@ -1,6 +1,6 @@
 """Keeping the course current: every lesson has a review date, every number a source and a date.
 
-Generic on purpose: it walks ``immunocourse.evidence`` and every ``immunocourse.lessons``
+Generic on purpose: it walks ``immunocourse.content.evidence`` and every ``immunocourse.lessons``
 module, so a record type or a lesson added later is covered without touching this file.
 """
 
@@ -18,7 +18,7 @@ from citations import record_problems
 from conftest import toc_pages
 
 import immunocourse.lessons
-from immunocourse import evidence, review
+from immunocourse.content import evidence, review
 
 REQUIRED = ("key", "source", "checked")
 TODAY = dt.date.today()
@@ -168,7 +168,7 @@ def test_the_toc_has_lessons() -> None:
 @pytest.mark.parametrize("docname", LESSON_DOCNAMES)
 def test_every_lesson_has_a_review_date_listed_in_the_log(docname: str) -> None:
     iso = review.last_reviewed(docname)
-    assert iso, f"{docname}: no entry in immunocourse/review.py LAST_REVIEWED"
+    assert iso, f"{docname}: no entry in immunocourse/content/review.py LAST_REVIEWED"
     assert dt.date.fromisoformat(iso) <= TODAY
     assert iso in {r.date for r in review.REVIEWS}, (
         f"{docname}: reviewed {iso}, but REVIEWS has no entry saying what changed then")

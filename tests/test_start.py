@@ -44,7 +44,7 @@ def started(built_book: Path, tmp_path: Path):
     # Port 0 for both: the servers take free ports themselves, so two tests never race for
     # one that a probe found free a moment earlier.
     proc = subprocess.Popen(
-        [sys.executable, "-m", "immunocourse.start", "--port", "0", "--book-port", "0",
+        [sys.executable, "-m", "immunocourse.book.launcher", "--port", "0", "--book-port", "0",
          "--token", "t0ken", "--no-browser", "--course", str(holder / "quizzes")],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         env={**os.environ, "IMMUNOCOURSE_EXCHANGE": str(tmp_path / "exchange")},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from immunocourse.tables import html_table
+from immunocourse.figures.tables import html_table
 
 
 class _Cells(HTMLParser):

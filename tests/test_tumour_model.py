@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from immunocourse import tumour_model as tm
+from immunocourse.science import tumour_model as tm
 
 P = tm.PUBLISHED
 

@@ -65,7 +65,7 @@ id "$GRADER" >/dev/null 2>&1 || useradd --create-home --home-dir "$GRADER_HOME" 
 chmod 0700 "$GRADER_HOME"
 if [ ! -e "$COURSE_DIR/nbgrader_config.py" ]; then
   runuser -u "$GRADER" -- env -i HOME="$GRADER_HOME" PATH="$VENV/bin:/usr/bin:/bin" \
-    "$VENV/bin/python" -c "from pathlib import Path; from immunocourse.quiz.course import new_course; new_course(Path('$COURSE_DIR'))"
+    "$VENV/bin/python" -c "from pathlib import Path; from immunocourse.grading.course import new_course; new_course(Path('$COURSE_DIR'))"
   cat "$CODE/deploy/jupyterhub/nbgrader_course.py" >> "$COURSE_DIR/nbgrader_config.py"
 fi
 

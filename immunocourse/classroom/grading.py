@@ -1,7 +1,7 @@
 """Autograding the class on the hub: ``quiz grade``'s parallel grading, run as the grader.
 
 The workers, the progress count and the retry of a student a worker could not grade are
-:func:`immunocourse.quiz.class_grading.grade_class`'s; here they run as the grader's
+:func:`immunocourse.grading.parallel.grade_class`'s; here they run as the grader's
 account against the PostgreSQL gradebook, which must answer before anything is written.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from immunocourse.classroom.postgres import check_gradebook
-from immunocourse.quiz.class_grading import Nbgrader, grade_class
+from immunocourse.grading.parallel import Nbgrader, grade_class
 
 
 def autograde_parallel(nbgrader: Nbgrader, course: Path, quiz: str, jobs: int, db_url: str,

@@ -44,10 +44,10 @@ from immunocourse.classroom.postgres import (
     free_port,
     pg_bin,
 )
+from immunocourse.grading.course import COURSE_ID, new_course
+from immunocourse.grading.parallel import Nbgrader
 from immunocourse.quiz.answers import ANSWERS_FILE
 from immunocourse.quiz.bank import BANKS_DIR, load_bank
-from immunocourse.quiz.class_grading import Nbgrader
-from immunocourse.quiz.course import COURSE_ID, new_course
 
 QUIZ = "immune-system"
 DEPLOY = REPO / "deploy" / "jupyterhub"

@@ -15,10 +15,10 @@ import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
 
-from immunocourse import palette
-from immunocourse.figures import finish
+from immunocourse.figures import palette
+from immunocourse.figures.plots import finish
+from immunocourse.figures.tables import html_table
 from immunocourse.lessons import cell_therapies
-from immunocourse.tables import html_table
 
 CHECKED = "2026-12-01"
 CPS_CAP = 100  # 22C3 pharmDx interpretation: a CPS above 100 is reported as 100

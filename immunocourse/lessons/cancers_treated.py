@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from immunocourse import evidence, evidence_figures
-from immunocourse.tables import html_table
+from immunocourse.content import evidence
+from immunocourse.figures import evidence_plots
+from immunocourse.figures.tables import html_table
 
 
 def response_figure() -> go.Figure:
-    return evidence_figures.response_rate_bars()
+    return evidence_plots.response_rate_bars()
 
 
 def response_table() -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from immunocourse.tables import html_table
+from immunocourse.figures.tables import html_table
 
 CHECKED = "2026-12-01"
 

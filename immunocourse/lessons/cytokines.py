@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from immunocourse import lesson_figures, tumour_model
+from immunocourse.figures import lesson_plots
+from immunocourse.science import tumour_model
 
 DAYS = 365.0
 BOOSTS = (1.0, 1.5, 2.0, 3.0, 6.0)  # supply multipliers the page's figure compares
@@ -53,7 +54,7 @@ def start_cells() -> float:
 
 
 def boost_figure(boosts: tuple[float, ...] = BOOSTS) -> go.Figure:
-    return lesson_figures.supply_boost_time_courses([run(b) for b in boosts], boosts,
+    return lesson_plots.supply_boost_time_courses([run(b) for b in boosts], boosts,
                                                        THRESHOLD_CELLS)
 
 

@@ -15,9 +15,9 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from immunocourse import palette
-from immunocourse.figures import finish
-from immunocourse.tables import html_table
+from immunocourse.figures import palette
+from immunocourse.figures.plots import finish
+from immunocourse.figures.tables import html_table
 
 CHECKED = "2026-12-01"
 

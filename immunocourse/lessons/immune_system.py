@@ -11,7 +11,8 @@ import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
 
-from immunocourse import figures, tumour_model
+from immunocourse.figures import plots
+from immunocourse.science import tumour_model
 
 PARAMS = tumour_model.PUBLISHED
 RESTING_EFFECTORS = PARAMS.s / PARAMS.d  # effector cells with no tumour: supply / death
@@ -25,7 +26,7 @@ def run(tumour_cells: float, days: float = DAYS) -> tumour_model.Trajectory:
 
 
 def phase_portrait() -> go.Figure:
-    return figures.kuznetsov_phase_portrait([run(t) for t in STARTS])
+    return plots.kuznetsov_phase_portrait([run(t) for t in STARTS])
 
 
 def _equilibrium(kind: str) -> tumour_model.Equilibrium:
@@ -57,7 +58,7 @@ class SurveillanceExplorer:
     """A slider for the starting tumour size; the phase portrait's trajectory follows it."""
 
     def __init__(self, tumour_cells: float = STARTS[0]) -> None:
-        self.figure = go.FigureWidget(figures.kuznetsov_phase_portrait([run(tumour_cells)]))
+        self.figure = go.FigureWidget(plots.kuznetsov_phase_portrait([run(tumour_cells)]))
         # Traces: two nullclines, then this run's line and its start marker, then equilibria.
         self._line, self._start = self.figure.data[2], self.figure.data[3]
         self.slider = widgets.FloatSlider(

@@ -2,7 +2,7 @@
 
 The three worked cases are written here once. The page shows their tables and figures,
 the notebook shows the same tables, and the quiz keys (``answer_from``) are computed from
-them by :func:`immunocourse.response.classify`, so a label on the page and a quiz key
+them by :func:`immunocourse.science.response.classify`, so a label on the page and a quiz key
 cannot disagree. The cases are invented for teaching: no patient's data is used.
 """
 
@@ -14,8 +14,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from immunocourse import explorers, figures, simulate
-from immunocourse.response import classify
+from immunocourse.figures import live_explorers, plots
+from immunocourse.science import simulate
+from immunocourse.science.response import classify
 
 # Literature numbers quoted by the page and the quiz, each beside its citation key.
 PSEUDOPROGRESSION = {  # Park et al., Radiology 2020;297:87 (meta-analysis)
@@ -132,18 +133,18 @@ def case_patient(case_id: str) -> simulate.VirtualPatient:
 
 def case_figure(case_id: str, labels: bool = False):
     """The case's lesions and their sum at each scan; ``labels`` adds both engines' labels."""
-    fig = figures.patient_trajectory(case_patient(case_id), labels=labels,
+    fig = plots.patient_trajectory(case_patient(case_id), labels=labels,
                                      recist=classify_case(case_id, "recist1.1"),
                                      irecist=classify_case(case_id, "irecist"))
     kind = "RECIST 1.1 | iRECIST labels" if labels else "target lesions at each scan"
-    alt = figures.alt_text(fig).replace("simulated patient case", "invented worked case")
+    alt = plots.alt_text(fig).replace("simulated patient case", "invented worked case")
     fig.update_layout(title_text=f"Worked case {case_id} (invented): {kind}", meta={"alt": alt})
     return fig
 
 
 def case_table_html(case_id: str) -> str:
     """The case's measurements: one row per target lesion, one column per scan."""
-    return explorers.scan_table_html(case_patient(case_id)).replace(
+    return live_explorers.scan_table_html(case_patient(case_id)).replace(
         "Simulated scan measurements", f"Worked case {case_id} (invented): measurements")
 
 
@@ -166,7 +167,7 @@ def answer_rows(case_id: str) -> list[dict]:
 def explanation(case_id: str, index: int) -> str:
     """The engine's reason for the iRECIST label at follow-up ``index`` (0-based)."""
     doc = CASES[case_id].document
-    return explorers.explain(doc, classify_case(case_id, "irecist"), index)
+    return live_explorers.explain(doc, classify_case(case_id, "irecist"), index)
 
 
 def answer_html(case_id: str) -> str:

@@ -15,8 +15,8 @@ from typing import ClassVar
 
 import plotly.graph_objects as go
 
-from immunocourse import lesson_figures
-from immunocourse.response import percent_change
+from immunocourse.figures import lesson_plots
+from immunocourse.science.response import percent_change
 
 # Cited intervals, in weeks, with their sources.
 THYROID_TEST_EVERY_WEEKS = (4, 6)  # TSH in patients without symptoms: schneider2021
@@ -62,7 +62,7 @@ def confirmation_window(iupd_week: int) -> tuple[int, int]:
 
 
 def timeline_figure(schedule: Schedule = ILLUSTRATIVE) -> go.Figure:
-    return lesson_figures.monitoring_timeline(schedule.events(), schedule.weeks)
+    return lesson_plots.monitoring_timeline(schedule.events(), schedule.weeks)
 
 
 # A worked example for the page and quiz: sums of target-lesion diameters (made-up numbers).

@@ -1,9 +1,9 @@
 """Lesson 10, outcomes: survival-curve tails (SIMULATED) and published survival landmarks.
 
-The Kaplan-Meier curves come from ``immunocourse.simulate``: a seeded immunotherapy cohort
+The Kaplan-Meier curves come from ``immunocourse.science.simulate``: a seeded immunotherapy cohort
 whose durable fraction is calibrated to the ipilimumab pooled analysis (3-year overall
 survival 22%, Schadendorf et al. 2015) and an illustrative chemotherapy cohort with no
-durable responders. Published numbers come from ``immunocourse.evidence``. The page, the
+durable responders. Published numbers come from ``immunocourse.content.evidence``. The page, the
 notebook's explorer and the quiz keys all call the functions below.
 """
 
@@ -12,9 +12,11 @@ from __future__ import annotations
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from immunocourse import evidence, figures, simulate
+from immunocourse.content import evidence
+from immunocourse.figures import plots
+from immunocourse.figures.tables import html_table
 from immunocourse.lessons import biomarkers
-from immunocourse.tables import html_table
+from immunocourse.science import simulate
 
 SEED = 2015  # any fixed seed: the page, quiz and tests must see the same virtual cohort
 COHORT_SIZE = 300
@@ -50,7 +52,7 @@ def survival_curves(n: int = COHORT_SIZE, seed: int = SEED,
 
 def survival_figure(n: int = COHORT_SIZE, seed: int = SEED,
                     durable_fraction: float | None = None) -> go.Figure:
-    return figures.kaplan_meier_plot(survival_curves(n, seed, durable_fraction))
+    return plots.kaplan_meier_plot(survival_curves(n, seed, durable_fraction))
 
 
 def percent_alive(km: simulate.KaplanMeier, months: float) -> float:
@@ -146,7 +148,7 @@ class SurvivalTailExplorer:
         frac = self.controls["durable_fraction"].value
         size = self.controls["n"].value
         curves = survival_curves(size, self.seed, frac)
-        fresh = figures.kaplan_meier_plot(curves)
+        fresh = plots.kaplan_meier_plot(curves)
         with self.figure.batch_update():
             if len(fresh.data) == len(self.figure.data):
                 for old, new in zip(self.figure.data, fresh.data, strict=True):

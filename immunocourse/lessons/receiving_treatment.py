@@ -1,6 +1,6 @@
 """Lesson 6, receiving treatment: the routes table and the quiz keys computed from schedules.
 
-The schedules themselves live in :mod:`immunocourse.schedule` (``REGIMENS``), each with its
+The schedules themselves live in :mod:`immunocourse.science.schedule` (``REGIMENS``), each with its
 citation key; this module only asks questions of them, so the page, the notebook and the
 quiz read one set of numbers.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from immunocourse import schedule
+from immunocourse.science import schedule
 
 
 @dataclass(frozen=True)

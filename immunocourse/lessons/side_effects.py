@@ -4,7 +4,7 @@ the quiz keys.
 Published data only (CheckMate 067 adverse events, onset windows, CTCAE grades and deaths
 from ``evidence``; the under-the-skin approvals from ``lessons.receiving_treatment``; the
 organ-by-organ warning signs as records here); nothing here is simulated. The figures are in
-``immunocourse.evidence_figures``. Every record carries ``key`` (its BibTeX key in
+``immunocourse.figures.evidence_plots``. Every record carries ``key`` (its BibTeX key in
 book/references.bib), ``source`` (a short citation) and ``checked`` (the date it was last
 read against that source).
 """
@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from immunocourse import evidence, evidence_figures
+from immunocourse.content import evidence
+from immunocourse.figures import evidence_plots
+from immunocourse.figures.tables import html_table
 from immunocourse.lessons import receiving_treatment
-from immunocourse.tables import html_table
 
 COMBO, NIVO, IPI = "nivolumab + ipilimumab", "nivolumab", "ipilimumab"
 LIVER_ROW = "Raised liver enzyme (ALT)"
@@ -187,11 +188,11 @@ LIVER_COMBO = LiverDetail(17.6, 8.3, 3.2, 2.6)
 
 
 def adverse_event_figure() -> go.Figure:
-    return evidence_figures.adverse_event_bars()
+    return evidence_plots.adverse_event_bars()
 
 
 def onset_figure() -> go.Figure:
-    return evidence_figures.onset_timeline()
+    return evidence_plots.onset_timeline()
 
 
 

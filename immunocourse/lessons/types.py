@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from immunocourse import lesson_figures
+from immunocourse.figures import lesson_plots
 from immunocourse.lessons import cell_therapies
 
 
@@ -183,7 +183,7 @@ def first_year(therapy_class: str | None = None, target: str | None = None) -> i
 
 def timeline_figure() -> go.Figure:
     """The page's timeline of first approvals, drawn from ``DRUGS``."""
-    return lesson_figures.approval_timeline(DRUGS, CLASSES)
+    return lesson_plots.approval_timeline(DRUGS, CLASSES)
 
 
 # Quiz keys (quizzes/banks/immunotherapy-types.yml, answer_from)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from immunocourse import lesson_figures
-from immunocourse.response import percent_change
+from immunocourse.figures import lesson_plots
+from immunocourse.science.response import percent_change
 
 # Week of scan -> sum of target-lesion diameters in mm (illustrative, not real data).
 EXAMPLE_SUMS_MM: dict[int, float] = {0: 50.0, 8: 60.0, 16: 40.0, 24: 30.0}
@@ -24,7 +24,7 @@ def changes_from_baseline() -> dict[int, float]:
 
 
 def scan_figure() -> go.Figure:
-    return lesson_figures.illustrative_scan_sums(EXAMPLE_SUMS_MM, changes_from_baseline())
+    return lesson_plots.illustrative_scan_sums(EXAMPLE_SUMS_MM, changes_from_baseline())
 
 
 # Quiz keys (quizzes/banks/welcome.yml, answer_from)

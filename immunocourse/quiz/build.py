@@ -91,7 +91,7 @@ def source_notebook(bank: Bank) -> nbformat.NotebookNode:
         cells.append(nbv.new_code_cell(
             f"# Question {number} is graded from {ANSWERS_FILE}; nothing to do here.\n"
             "### BEGIN HIDDEN TESTS\n"
-            "from immunocourse.quiz.grading import grade\n\n"
+            "from immunocourse.grading.cells import grade\n\n"
             f"grade({spec})\n"
             "### END HIDDEN TESTS",
             metadata=_cell_meta(f"test-{q.id}", grade=True, points=q.points),

@@ -1,9 +1,14 @@
-"""``python -m immunocourse quiz check PATH...`` and ``python -m immunocourse quiz build``."""
+"""``python -m immunocourse quiz check|build|grade|export``: the quiz command line.
+
+``grade`` belongs to the grading layer, above this one: ``python -m immunocourse`` passes it in
+(``grade=``), so this module never imports upwards.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from immunocourse.quiz.bank import BANKS_DIR, BankError, shared_question_ids, validate_paths
@@ -44,7 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str]) -> int:
+GradeCommand = Callable[[Path, str, "int | None"], int]
+
+
+def main(argv: list[str], grade: GradeCommand | None = None) -> int:
+    """Run one quiz command; ``grade`` is :func:`immunocourse.grading.cli.grade`."""
     args = _parser().parse_args(argv)
     if args.command == "check":
         problems = validate_paths(args.paths)
@@ -62,7 +71,10 @@ def main(argv: list[str]) -> int:
         if args.jobs is not None and args.jobs < 1:
             print(f"quiz grade: --jobs must be at least 1, not {args.jobs}", file=sys.stderr)
             return 2
-        return _grade(args.course, args.quiz_id, args.jobs)
+        if grade is None:
+            print("quiz grade: run it as `python -m immunocourse quiz grade`", file=sys.stderr)
+            return 2
+        return grade(args.course, args.quiz_id, args.jobs)
 
     if args.command == "export":
         from immunocourse.quiz.lms import main_export
@@ -81,33 +93,3 @@ def main(argv: list[str]) -> int:
     for path in written:
         print(f"wrote {path}")
     return 0
-
-
-def _grade(course: Path, quiz_id: str, jobs: int | None) -> int:
-    from immunocourse.quiz.class_grading import grade_class
-    from immunocourse.quiz.course import export_grades
-
-    if not (course / "release" / quiz_id).is_dir():
-        print(f"quiz grade: {course / 'release' / quiz_id} does not exist; run "
-              f"`nbgrader generate_assignment {quiz_id}` in {course} first", file=sys.stderr)
-        return 1
-    try:
-        result = grade_class(course, quiz_id, jobs)
-    except RuntimeError as exc:
-        print(f"quiz grade: {exc}", file=sys.stderr)
-        return 1
-    for note in result.notes:
-        print(f"note: {note}")
-    rows = [r for r in export_grades(course) if r["assignment"] == quiz_id
-            and r["student_id"] in result.graded]
-    print(f"{'student':<20} {'score':>8} {'max':>8}")
-    for row in rows:
-        print(f"{row['student_id']:<20} {float(row['score']):>8g} {float(row['max_score']):>8g}")
-    mean = sum(float(r["score"]) for r in rows) / len(rows) if rows else 0.0
-    top = float(rows[0]["max_score"]) if rows else 0.0
-    print(f"students graded: {len(result.graded)}   mean score: {mean:.2f} of {top:g}   "
-          f"failures: {len(result.failures)}")
-    for student, reason in sorted(result.failures.items()):
-        print(f"failed: {student}: {reason}")
-    print(f"grades: {course / 'grades.csv'}  feedback: {course / 'feedback'}")
-    return 1 if result.failures else 0

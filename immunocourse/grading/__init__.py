@@ -1,0 +1,6 @@
+"""Layer 6, grading with nbgrader: the cells a graded notebook runs (:mod:`.cells`), the
+rules for untrusted submission files (:mod:`.submission`), nbgrader preprocessors
+(:mod:`.preprocessors`), warm grading kernels (:mod:`.warm_kernels`, :mod:`.kernel_server`),
+the course folder (:mod:`.course`), a class graded in parallel (:mod:`.parallel`) and the
+students' feedback pages (:mod:`.feedback`).
+"""

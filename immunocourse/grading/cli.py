@@ -1,0 +1,38 @@
+"""``python -m immunocourse quiz grade QUIZ [--jobs N]``: autograde, feedback and grades.csv
+for a whole class, with a closing table (the parser is :mod:`immunocourse.quiz.cli`'s)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from immunocourse.grading.course import export_grades
+from immunocourse.grading.parallel import grade_class
+
+
+def grade(course: Path, quiz_id: str, jobs: int | None) -> int:
+    """Grade ``quiz_id`` in the course folder ``course`` with ``jobs`` workers; the exit status."""
+    if not (course / "release" / quiz_id).is_dir():
+        print(f"quiz grade: {course / 'release' / quiz_id} does not exist; run "
+              f"`nbgrader generate_assignment {quiz_id}` in {course} first", file=sys.stderr)
+        return 1
+    try:
+        result = grade_class(course, quiz_id, jobs)
+    except RuntimeError as exc:
+        print(f"quiz grade: {exc}", file=sys.stderr)
+        return 1
+    for note in result.notes:
+        print(f"note: {note}")
+    rows = [r for r in export_grades(course) if r["assignment"] == quiz_id
+            and r["student_id"] in result.graded]
+    print(f"{'student':<20} {'score':>8} {'max':>8}")
+    for row in rows:
+        print(f"{row['student_id']:<20} {float(row['score']):>8g} {float(row['max_score']):>8g}")
+    mean = sum(float(r["score"]) for r in rows) / len(rows) if rows else 0.0
+    top = float(rows[0]["max_score"]) if rows else 0.0
+    print(f"students graded: {len(result.graded)}   mean score: {mean:.2f} of {top:g}   "
+          f"failures: {len(result.failures)}")
+    for student, reason in sorted(result.failures.items()):
+        print(f"failed: {student}: {reason}")
+    print(f"grades: {course / 'grades.csv'}  feedback: {course / 'feedback'}")
+    return 1 if result.failures else 0

@@ -1,0 +1,233 @@
+"""Running nbgrader on a quiz course folder (``quizzes/`` or a copy of it).
+
+Used by ``python -m immunocourse quiz grade``, ``scripts/grade_demo.py``, the tests and
+the benchmark, so the round trip is exercised the same way everywhere.
+
+Stock ``nbgrader autograde`` copes with every fault of a submission except a notebook
+file that is not valid JSON: it logs an error, grades nobody for that student and exits
+1. :func:`repair_unreadable` handles that case first: the broken file is kept byte for
+byte as ``<quiz>.ipynb.unreadable`` beside it, and a fresh copy of the released
+notebook, with a note saying why, takes its place, so the student is graded from
+``answers.json`` (the notebook itself holds no answers) and the reason is in the feedback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from immunocourse.quiz.bank import BANKS_DIR
+from immunocourse.quiz.build import build
+
+QUIZZES_DIR = BANKS_DIR.parent
+UNREADABLE_SUFFIX = ".unreadable"
+COURSE_ID = "immunocourse"  # as in quizzes/nbgrader_config.py
+
+
+def nbgrader_env(timeout: int | None = None) -> dict[str, str]:
+    """Environment for nbgrader: kernels run ``python`` from PATH, so put ours first."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    if timeout is not None:
+        env["IMMUNOCOURSE_GRADE_TIMEOUT"] = str(timeout)
+    return env
+
+
+def run_nbgrader(
+    course: Path, *args: str, timeout: int | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """``nbgrader ARGS`` in ``course``; output captured; raise on failure if ``check``."""
+    exe = shutil.which("nbgrader", path=str(Path(sys.executable).parent)) or "nbgrader"
+    proc = subprocess.run(
+        [exe, *args], cwd=course, env=nbgrader_env(timeout), capture_output=True, text=True,
+    )
+    if check and proc.returncode != 0:
+        tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-30:])
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n{tail}")
+    return proc
+
+
+def course_config(course: Path) -> Any:
+    """The traitlets config the course's nbgrader_config.py sets (as nbgrader loads it)."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+
+
+def course_db_url(course: Path) -> str:
+    """``CourseDirectory.db_url`` as the course's nbgrader_config.py sets it."""
+    url = course_config(course).CourseDirectory.get("db_url")
+    return str(url) if url else f"sqlite:///{(Path(course) / 'gradebook.db').resolve()}"
+
+
+def ready_for_formgrader(course: Path) -> list[str]:
+    """Build every bank's source notebook and put each quiz in the gradebook, so the
+    formgrader lists them all (with Generate and Release ready). Returns the quiz ids.
+
+    Adding an assignment that is already there changes nothing, so this is safe on every
+    ``make start``; the exchange folder is made by nbgrader_config.py itself.
+    """
+    from nbgrader.api import Gradebook
+
+    written = build(Path(course) / "banks", Path(course) / "source")
+    quiz_ids = [path.parent.name for path in written]
+    course_id = course_config(course).CourseDirectory.get("course_id") or COURSE_ID
+    with Gradebook(course_db_url(course), str(course_id)) as gb:
+        known = {a.name for a in gb.assignments}
+        for quiz_id in quiz_ids:
+            if quiz_id not in known:
+                gb.add_assignment(quiz_id)
+    return quiz_ids
+
+
+def new_course(
+    dest: Path, banks_dir: Path = BANKS_DIR, quiz_ids: list[str] | None = None
+) -> Path:
+    """A fresh course folder: our nbgrader_config.py, the banks (all, or only ``quiz_ids``)
+    and their built source notebooks."""
+    (dest / "banks").mkdir(parents=True, exist_ok=True)
+    shutil.copy2(QUIZZES_DIR / "nbgrader_config.py", dest / "nbgrader_config.py")
+    for bank in sorted(Path(banks_dir).glob("*.yml")):
+        if quiz_ids is None or bank.stem in quiz_ids:
+            shutil.copy2(bank, dest / "banks" / bank.name)
+    build(dest / "banks", dest / "source")
+    return dest
+
+
+def simulate_student(
+    course: Path,
+    quiz_id: str,
+    student: str,
+    answers: dict[str, Any],
+    *,
+    extra_cells: list[str] = (),  # type: ignore[assignment]
+    timestamp: str = "2026-11-26 12:00:00 UTC",
+) -> Path:
+    """A student opens the released notebook, runs it and answers through the widgets.
+
+    The notebook runs in a real kernel (nbclient) with the student's folder as working
+    directory; a last cell calls ``quiz.answer(...)`` on the notebook's own ``Quiz``, which
+    sets the widgets and so writes answers.json. That cell is removed before "submitting";
+    ``extra_cells`` are then appended as cells the student added.
+    """
+    from nbclient import NotebookClient
+
+    folder = course / "submitted" / student / quiz_id
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(course / "release" / quiz_id, folder)
+    path = folder / f"{quiz_id}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    calls = [f"quiz.answer({qid!r}, {value!r})" for qid, value in answers.items()]
+    nb.cells.append(nbformat.v4.new_code_cell("\n".join(calls) or "pass"))
+    # JupyterLab does not save widget state by default, so a real submission has none
+    client = NotebookClient(
+        nb, timeout=120, kernel_name="python3", store_widget_state=False,
+        resources={"metadata": {"path": str(folder)}},
+    )
+    env = nbgrader_env()
+    env.pop("NBGRADER_EXECUTION", None)
+    client.execute(env=env)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                raise RuntimeError(f"{student}: {output['ename']}: {output['evalue']}")
+    nb.cells.pop()
+    nb.cells.extend(nbformat.v4.new_code_cell(src) for src in extra_cells)
+    nbformat.write(nb, path)
+    (folder / "timestamp.txt").write_text(timestamp)
+    return folder
+
+
+def _unreadable_reason(path: Path) -> str:
+    from immunocourse.grading.preprocessors import MAX_NOTEBOOK_BYTES, file_refusal
+
+    refused = file_refusal(str(path), MAX_NOTEBOOK_BYTES)  # a link or FIFO is never opened
+    if refused:
+        return f"the file {refused}"
+    try:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+    except Exception as exc:  # nbformat raises JSON, validation and version errors alike
+        return " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+    return ""
+
+
+def repair_unreadable(course: Path, quiz_id: str) -> list[str]:
+    """Set aside submitted notebooks that cannot be read; one line per student handled."""
+    released = course / "release" / quiz_id / f"{quiz_id}.ipynb"
+    notes = []
+    for path in sorted((course / "submitted").glob(f"*/{quiz_id}/{quiz_id}.ipynb")):
+        reason = _unreadable_reason(path)
+        if not reason:
+            continue
+        student = path.parent.parent.name
+        kept = path.with_name(path.name + UNREADABLE_SUFFIX)
+        if kept.exists():  # repaired before: keep the first original, never overwrite it
+            kept = path.with_name(f"{path.name}{UNREADABLE_SUFFIX}-{os.getpid()}")
+        os.replace(path, kept)
+        # the released notebook in its place; grading's note (nbgrader_ext) tells the student
+        nbformat.write(nbformat.read(released, as_version=4), path)
+        if os.geteuid() == 0:  # root grading for the hub's grader: the file stays theirs
+            folder = path.parent.stat()
+            os.chown(path, folder.st_uid, folder.st_gid)
+        notes.append(f"{student}: {quiz_id}.ipynb could not be read, kept as {kept.name}; "
+                     "graded from answers.json")
+    return notes
+
+
+@dataclass
+class GradeRun:
+    notes: list[str]  # students whose notebook was unreadable
+    failed: list[str]  # students nbgrader still could not autograde
+    log: str
+
+
+def autograde(course: Path, quiz_id: str, *, timeout: int | None = None) -> GradeRun:
+    """Autograde the whole class; a student nbgrader fails on is retried alone once."""
+    notes = repair_unreadable(course, quiz_id)
+    proc = run_nbgrader(course, "autograde", quiz_id, timeout=timeout, check=False)
+    log = proc.stdout + proc.stderr
+    failed = []
+    for folder in sorted((course / "submitted").glob(f"*/{quiz_id}")):
+        student = folder.parent.name
+        graded = course / "autograded" / student / quiz_id / f"{quiz_id}.ipynb"
+        if not graded.exists():
+            retry = run_nbgrader(course, "autograde", quiz_id, f"--student={student}",
+                                 timeout=timeout, check=False)
+            log += retry.stdout + retry.stderr
+            if not graded.exists():
+                failed.append(student)
+    return GradeRun(notes, failed, log)
+
+
+def export_grades(course: Path) -> list[dict[str, str]]:
+    """``nbgrader export`` (CSV) read back as rows."""
+    run_nbgrader(course, "export")
+    text = (course / "grades.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def question_scores(course: Path, quiz_id: str) -> dict[str, dict[str, float]]:
+    """{student: {grade cell id: score}} from the gradebook."""
+    from nbgrader.api import Gradebook
+
+    out: dict[str, dict[str, float]] = {}
+    with Gradebook(course_db_url(course), COURSE_ID) as gb:
+        for student in gb.students:
+            try:
+                sub = gb.find_submission(quiz_id, student.id)
+            except Exception:  # MissingEntry: the student has no submission
+                continue
+            out[student.id] = {g.name: g.score for nb in sub.notebooks for g in nb.grades}
+    return out
