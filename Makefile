@@ -14,11 +14,19 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 NPM_STAMP := node_modules/.package-lock.json.installed
 HUB_NPM_STAMP := deploy/jupyterhub/node_modules/.package-lock.json.installed
 
-.PHONY: setup book pdf start test lint bench grade-demo mutate clean
+.PHONY: help setup book pdf start test lint bench grade-demo mutate clean
+.DEFAULT_GOAL := help
 
-## setup: create .venv and install requirements.txt, then the npm packages of the two
-## package-lock.json files (plotly.js bundle, axe-core; JupyterHub's proxy); each again only
-## when its file changed
+## help: list these targets (what `make` alone prints)
+help:
+	@echo "Immunotherapy: an interactive course. Students: make start. Checks: make test."
+	@echo
+	@awk '/^## [a-z-]+: / { sub(/^## /, ""); n = index($$0, ": "); \
+		printf "  make %-17s %s\n", substr($$0, 1, n - 1), substr($$0, n + 2); next } \
+		/^## / { sub(/^## /, ""); printf "  %-22s %s\n", "", $$0 }' $(MAKEFILE_LIST)
+
+
+## setup: .venv from requirements.txt and the pinned npm packages (again only when they change)
 setup:
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@if ! cmp -s requirements.txt $(STAMP); then \
@@ -37,7 +45,7 @@ setup:
 		&& cp deploy/jupyterhub/package-lock.json $(HUB_NPM_STAMP); \
 	fi
 
-## book: strict build into _build/html (any warning, broken reference or cell error fails)
+## book: strict build into _build/html (a warning or a failing cell fails it)
 book: setup
 	$(BIN)/python -m immunocourse.book.build
 
@@ -54,6 +62,7 @@ start: book
 test: book lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
+## lint: ruff over the package, tests, scripts, benchmarks and the nbgrader config
 lint: setup
 	$(BIN)/ruff check $(wildcard immunocourse tests scripts benchmarks quizzes)
 
@@ -61,17 +70,17 @@ lint: setup
 bench: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
-## grade-demo: grade three simulated students in _build/grade-demo/, print grades and feedback paths
+## grade-demo: grade three simulated students in _build/grade-demo/
 grade-demo: setup
 	$(BIN)/python scripts/grade_demo.py
 
-## mutate: mutation testing of the response engine and quiz scoring (not part of `make test`)
+## mutate: mutation testing of the RECIST engine and quiz scoring (not in make test)
 mutate: setup
 	rm -rf mutants
 	env -u PYTHONPATH $(BIN)/mutmut run --max-children $$(nproc)
 	$(BIN)/python scripts/mutation_score.py
 
-## class-demo: a term of STUDENTS students through JupyterHub, the exchange and PostgreSQL (root)
+## class-demo: a term of STUDENTS students on JupyterHub and PostgreSQL (as root)
 STUDENTS ?= 20
 .PHONY: class-demo class-demo-clean
 class-demo: setup
@@ -81,5 +90,6 @@ class-demo: setup
 class-demo-clean:
 	$(BIN)/python -m immunocourse.classroom clean
 
+## clean: remove _build, mutants and node_modules
 clean:
 	rm -rf _build mutants node_modules
