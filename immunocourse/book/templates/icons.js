@@ -1,4 +1,4 @@
-/* Icons of the course book, filled in by immunocourse/book/ext.py: the Font Awesome
+/* Icons of the course book, filled in by immunocourse/book/ext/icons.py: the Font Awesome
    icons its pages use (from the theme's own bundle), drawn as inline SVG. Decorative: every
    icon's control carries its own label, so the SVG is hidden from assistive technology. */
 (function () {
