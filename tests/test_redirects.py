@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, toc_pages
 
-from immunocourse.book.redirects import copy_renamed_notebooks, write_redirects
+from immunocourse.book.redirects import copy_renamed_notebooks, remove_leftovers, write_redirects
 
 PUBLISHED = [line for line in (ROOT / "tests" / "data" / "published-urls.txt").read_text()
              .splitlines() if line and not line.startswith("#")]
@@ -60,6 +60,23 @@ def test_writer_copies_a_renamed_notebook_to_its_old_name(tmp_path: Path) -> Non
                                                 "05-old.ipynb": "05-not-built.ipynb"})
     assert written == [tmp_path / "notebooks" / "04-types.ipynb"]
     assert (tmp_path / "notebooks" / "04-types.ipynb").read_text() == '{"cells": []}'
+
+
+def test_a_redirect_dropped_from_the_table_is_not_served_from_an_earlier_build(
+        tmp_path: Path) -> None:
+    earlier = {"book/04-types": "book/04-new", "book/05-old": "book/05-new"}
+    write_redirects(tmp_path, earlier, {"book/04-new": "Four", "book/05-new": "Five"})
+    (tmp_path / "book" / "04-new.html").write_text("<p>a real page</p>")
+    (tmp_path / "book" / "05-new.html").write_text("<p>a real page</p>")
+    (tmp_path / "notebooks").mkdir()
+    for name in ("04-types.ipynb", "04-new.ipynb", "05-old.ipynb"):
+        (tmp_path / "notebooks" / name).write_text("{}")
+    now = {"book/04-types": "book/04-new"}
+    gone = remove_leftovers(tmp_path, now, {"04-types.ipynb": "04-new.ipynb"}, {"04-new.ipynb"})
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in gone) == [
+        "book/05-old.html", "notebooks/05-old.ipynb"]
+    assert sorted(p.name for p in tmp_path.rglob("*.*")) == [
+        "04-new.html", "04-new.ipynb", "04-types.html", "04-types.ipynb", "05-new.html"]
 
 
 @pytest.mark.parametrize("address", PAGES)

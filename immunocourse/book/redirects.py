@@ -32,6 +32,8 @@ RENAMED_NOTEBOOKS: dict[str, str] = {
     "05-cancers.ipynb": "05-cancers-treated.ipynb",
 }
 NOTEBOOKS_OUT = "notebooks"  # where the book's extension copies the notebooks
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"  # the copies' sources
+GENERATOR = '<meta name="generator" content="immunocourse.book.redirects">'  # marks our pages
 
 
 def redirect_html(old: str, new: str, title: str, lang: str = "en") -> str:
@@ -46,6 +48,7 @@ def redirect_html(old: str, new: str, title: str, lang: str = "en") -> str:
         f"<title>Moved: {title}</title>\n"
         f'<meta http-equiv="refresh" content="0; url={href}">\n'
         f'<link rel="canonical" href="{href}">\n<meta name="robots" content="noindex">\n'
+        f"{GENERATOR}\n"
         f'<script>location.replace("{href}" + location.hash);</script>\n</head>\n<body>\n'
         f'<p>This page has moved to <a href="{href}">{title}</a>.</p>\n</body>\n</html>\n')
 
@@ -76,6 +79,23 @@ def copy_renamed_notebooks(outdir: Path, notebooks: Mapping[str, str]) -> list[P
     return written
 
 
+def remove_leftovers(outdir: Path, pages: Mapping[str, str], notebooks: Mapping[str, str],
+                     copied: set[str]) -> list[Path]:
+    """Delete what an earlier build left at old names: a redirect page whose entry was since
+    dropped from ``pages``, an old notebook name dropped from ``notebooks`` (``copied``: the
+    notebooks this build copied). Sphinx never cleans its output, so a local build would go
+    on serving them, and its tests would pass on them."""
+    folders = {posixpath.dirname(old) for old in pages}
+    stale = [page for folder in folders for page in (outdir / folder).glob("*.html")
+             if posixpath.join(folder, page.stem) not in pages
+             and GENERATOR in page.read_text(encoding="utf-8", errors="replace")]
+    stale += [nb for nb in (outdir / NOTEBOOKS_OUT).glob("*.ipynb")
+              if nb.name not in copied.union(notebooks)]
+    for path in stale:
+        path.unlink()
+    return stale
+
+
 def _build_finished(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.name != "html":
         return
@@ -85,6 +105,8 @@ def _build_finished(app: Sphinx, exception: Exception | None) -> None:
     titles = {new: env.titles[new].astext() for new in RENAMED_PAGES.values()
               if new in env.found_docs}
     outdir = Path(app.outdir)
+    remove_leftovers(outdir, RENAMED_PAGES, RENAMED_NOTEBOOKS,
+                     {nb.name for nb in NOTEBOOKS.glob("*.ipynb")})
     write_redirects(outdir, RENAMED_PAGES, titles, app.config.language or "en")
     copy_renamed_notebooks(outdir, RENAMED_NOTEBOOKS)
 
