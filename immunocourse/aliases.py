@@ -6,7 +6,8 @@ names live on where we cannot rewrite them: a gradebook stores each graded cell'
 names preprocessors by dotted path, a student keeps a notebook downloaded last term, and an
 old install's metadata names the book's MIME renderer. Each old name imports today's module
 (the same module object, so ``isinstance`` and patching work); a name whose module was split
-in two reads attributes from both parts. New code imports the new names.
+in two reads attributes from both parts. A lesson module renamed to its quiz id (issue 18)
+keeps its old name the same way. New code imports the new names.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "immunocourse.quiz.course": ("immunocourse.grading.course",),
     "immunocourse.quiz.grading_kernels": ("immunocourse.grading.warm_kernels",),
     "immunocourse.quiz.kernel_server": ("immunocourse.grading.kernel_server",),
+    # a lesson module takes its quiz id's name (old banks' answer_from, old notebooks' imports)
+    "immunocourse.lessons.types": ("immunocourse.lessons.immunotherapy_types",),
 }
 
 

@@ -84,7 +84,7 @@ def test_on_a_phone_figures_wrap_their_title_and_put_the_legend_below(browser, b
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     try:
-        page.goto(f"{book_url}/book/07-response.html", wait_until="networkidle")
+        page.goto(f"{book_url}/book/07-measuring-response.html", wait_until="networkidle")
         _wait_for_figures(page)
         layouts = page.evaluate("""() => [...document.querySelectorAll('div.ic-plotly-figure')]
             .map(el => ({title: el.layout.title.text || '', legend: el.layout.legend || {},
@@ -112,7 +112,7 @@ def test_explorers_move_by_keyboard_without_a_kernel(guarded_page, book_url: str
 
     guard = guarded_page()
     page = guard.page
-    page.goto(f"{book_url}/book/07-response.html", wait_until="networkidle")
+    page.goto(f"{book_url}/book/07-measuring-response.html", wait_until="networkidle")
     _wait_for_figures(page)
     sliders = page.locator(".ic-figure-controls input[type=range]")
     assert sliders.count() >= 2, "the immune boost and the cohort mix each have a slider"
@@ -157,7 +157,7 @@ def test_every_trace_type_is_in_the_partial_plotly_bundle(browser, built_book: P
 
     page = browser.new_page()
     try:
-        page.goto(f"{book_url}/book/07-response.html", wait_until="networkidle")
+        page.goto(f"{book_url}/book/07-measuring-response.html", wait_until="networkidle")
         registered = set(page.evaluate("() => Object.keys(Plotly.PlotSchema.get().traces)"))
         version = page.evaluate("() => Plotly.version")
     finally:

@@ -84,3 +84,25 @@ def test_lesson_has_a_notebook_with_its_quiz(lesson: Path) -> None:
         "".join(cell["source"]) for nb in notebooks for cell in json.loads(nb.read_text())["cells"]
     )
     assert re.search(rf"Quiz\(\s*[\"']{bank}[\"']", sources), f"no Quiz({bank!r}) in {notebooks}"
+
+
+QUIZ_IDS = sorted(path.stem for path in BANKS_DIR.glob("*.yml"))
+WELCOME = "welcome"  # its page is the book's front page, book/index.md, with notebook 01
+
+
+@pytest.mark.parametrize("quiz_id", QUIZ_IDS)
+def test_a_lesson_carries_its_quiz_id_everywhere(quiz_id: str) -> None:
+    """The quiz id names the lesson: page, notebook, module and test (the id itself is kept
+    in gradebooks and LMS imports, so the other parts follow it, never the reverse)."""
+    if quiz_id == WELCOME:
+        page, number = ROOT / "book" / "index", "01"
+    else:
+        pages = sorted((ROOT / "book").glob(f"[0-9][0-9]-{quiz_id}.md"))
+        assert len(pages) == 1, f"want one page book/NN-{quiz_id}.md, found {pages}"
+        page, number = pages[0].with_suffix(""), pages[0].name[:2]
+    assert bank_of(page) == quiz_id, f"{page.name}.md shows another quiz"
+    module = quiz_id.replace("-", "_")
+    expected = [f"notebooks/{number}-{quiz_id}.ipynb", f"immunocourse/lessons/{module}.py",
+                f"tests/test_lesson_{module}.py"]
+    missing = [name for name in expected if not (ROOT / name).is_file()]
+    assert not missing, f"lesson {quiz_id!r} lacks {missing}"

@@ -26,10 +26,10 @@ LAST_REVIEWED: dict[str, str] = {
     "book/index": TODAY_REVIEW,
     "book/02-immune-system": TODAY_REVIEW,
     "book/03-cytokines": TODAY_REVIEW,
-    "book/04-types": TODAY_REVIEW,
-    "book/05-cancers": TODAY_REVIEW,
+    "book/04-immunotherapy-types": TODAY_REVIEW,
+    "book/05-cancers-treated": TODAY_REVIEW,
     "book/06-receiving-treatment": TODAY_REVIEW,
-    "book/07-response": TODAY_REVIEW,
+    "book/07-measuring-response": TODAY_REVIEW,
     "book/08-monitoring": TODAY_REVIEW,
     "book/09-side-effects": TODAY_REVIEW,
     "book/10-outcomes": TODAY_REVIEW,
@@ -56,11 +56,11 @@ REVIEWS: tuple[Review, ...] = (
         "against its source.",
         "Pages that name a treatment now name its serious harms and say when to get urgent "
         "help, pointing to {doc}`09-side-effects`.",
-        "{doc}`04-types`: cytokine release syndrome (CRS) and nerve and brain side effects "
-        "(ICANS) named for CAR T cells and T-cell engagers; atezolizumab's withdrawn bladder "
-        "cancer approval used to explain accelerated approval; the hepatitis B vaccine dated "
-        "1981; BCG described as an immune stimulant, not a vaccine that teaches; HPV causes "
-        "nearly all cervical cancers.",
+        "{doc}`04-immunotherapy-types`: cytokine release syndrome (CRS) and nerve and brain side "
+        "effects (ICANS) named for CAR T cells and T-cell engagers; atezolizumab's withdrawn "
+        "bladder cancer approval used to explain accelerated approval; the hepatitis B vaccine "
+        "dated 1981; BCG described as an immune stimulant, not a vaccine that teaches; HPV "
+        "causes nearly all cervical cancers.",
         "{doc}`06-receiving-treatment`: checkpoint inhibitors can now be given under the "
         "skin (US approvals of atezolizumab in 2024, nivolumab in 2024 and pembrolizumab "
         "in 2025); teclistamab under the skin and T-VEC into the tumour added to the routes; "
@@ -69,8 +69,8 @@ REVIEWS: tuple[Review, ...] = (
         "approval; the claim about chemotherapy and radiotherapy limited to advanced cancers; "
         "3-year survival no longer called a response rate; the final 10-year report of "
         "CheckMate 067 added, with the European (EMA) wording of the combination's approval.",
-        "{doc}`07-response`: long-term survivors no longer equated with responders.",
-        "{doc}`05-cancers`: the Hodgkin lymphoma genetics now cite Roemer and colleagues.",
+        "{doc}`07-measuring-response`: long-term survivors no longer equated with responders.",
+        "{doc}`05-cancers-treated`: the Hodgkin lymphoma genetics now cite Roemer and colleagues.",
         "{doc}`08-monitoring`: free T4 beside TSH; CT scans mainly, not only, measure the "
         "tumours.",
         "{doc}`02-immune-system`: the claim that the immune system removes many early tumours "

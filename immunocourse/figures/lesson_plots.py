@@ -38,8 +38,8 @@ def _class_style(classes: Sequence[str], cls: str) -> tuple[str, str]:
 def approval_timeline(drugs: Sequence[Any], classes: Sequence[str]) -> go.Figure:
     """Lesson 4: dot timeline of first FDA approvals, one row per class of immunotherapy.
 
-    ``drugs`` are ``immunocourse.lessons.types.Drug`` records; those without a confirmed
-    year are left out of the plot and named in the alt text.
+    ``drugs`` are ``immunocourse.lessons.immunotherapy_types.Drug`` records; those without a
+    confirmed year are left out of the plot and named in the alt text.
     """
     fig = go.Figure()
     dated = [d for d in drugs if d.first_fda_year]
