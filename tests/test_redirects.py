@@ -13,7 +13,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, toc_pages
 
-from immunocourse.book.redirects import copy_renamed_notebooks, remove_leftovers, write_redirects
+from immunocourse.book.ext.redirects import (
+    copy_renamed_notebooks,
+    remove_leftovers,
+    write_redirects,
+)
 
 PUBLISHED = [line for line in (ROOT / "tests" / "data" / "published-urls.txt").read_text()
              .splitlines() if line and not line.startswith("#")]

@@ -13,6 +13,8 @@ were connected):
 - :mod:`.icons`: ``icons.js``, only the Font Awesome icons the built pages use.
 - :mod:`.notebooks`: a lesson page's box of links to its student notebooks, and the copies.
 - :mod:`.root_page`: ``index.html`` at the root, sending the reader to the book.
+- :mod:`.redirects`: pages and notebook downloads under the names lessons had before they
+  took their quiz id's name, sending the reader on.
 - :mod:`.plotly_renderer`: :class:`PlotlyMimeRenderer`, the MyST-NB plugin (an entry point in
   pyproject.toml) that renders plotly figures through their offline HTML twin.
 """
@@ -29,6 +31,7 @@ from immunocourse.book.ext import (
     icons,
     maths,
     notebooks,
+    redirects,
     reviewed,
     root_page,
     thebe,
@@ -46,8 +49,9 @@ __all__ = ["REVIEWED_CLASS", "PlotlyMimeRenderer", "icons_used", "latex_to_mathm
 # config-inited (900): assets, then maths, then thebe (last, once every extension connected);
 # html-page-context: assets (plotly link, read from the untouched body), citations, notebooks;
 # build-finished (500): assets copies plotly.js, icons scans _static, notebooks copies;
-# build-finished (400): root_page, before sphinx-external-toc writes its bare index.html.
-FEATURES = (assets, maths, thebe, citations, reviewed, icons, notebooks, root_page)
+# build-finished (400): root_page, before sphinx-external-toc writes its bare index.html;
+# build-finished (600): redirects, after the notebooks are copied.
+FEATURES = (assets, maths, thebe, citations, reviewed, icons, notebooks, root_page, redirects)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
