@@ -16,9 +16,11 @@ from pathlib import Path
 
 from immunocourse.book.build import ROOT
 
-sys.path.insert(0, str(ROOT / "tests"))
-from conftest import CHROMIUM, CHROMIUM_ARGS, toc_pages  # noqa: E402
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # tests.helpers; page_weight beside the tests
 from page_weight import first_visit  # noqa: E402
+
+from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.helpers.paths import toc_pages  # noqa: E402
 
 LIMIT = 3_000_000
 
