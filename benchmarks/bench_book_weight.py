@@ -16,7 +16,8 @@ from pathlib import Path
 
 from immunocourse.book.build import ROOT
 
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # tests.helpers; page_weight beside the tests
+_REPO = Path(__file__).resolve().parents[1]  # this checkout: tests.helpers, tests/page_weight
+sys.path[:0] = [str(_REPO), str(_REPO / "tests")]
 from page_weight import first_visit  # noqa: E402
 
 from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
