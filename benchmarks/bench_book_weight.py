@@ -16,9 +16,12 @@ from pathlib import Path
 
 from immunocourse.book.build import ROOT
 
-sys.path.insert(0, str(ROOT / "tests"))
-from conftest import CHROMIUM, CHROMIUM_ARGS, toc_pages  # noqa: E402
+_REPO = Path(__file__).resolve().parents[1]  # this checkout: tests.helpers, tests/page_weight
+sys.path[:0] = [str(_REPO), str(_REPO / "tests")]
 from page_weight import first_visit  # noqa: E402
+
+from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.helpers.paths import toc_pages  # noqa: E402
 
 LIMIT = 3_000_000
 

@@ -30,9 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import nbformat  # noqa: E402
 
-from immunocourse.grading.course import new_course, run_nbgrader, simulate_student  # noqa: E402
+from immunocourse.grading.course import new_course, run_nbgrader  # noqa: E402
 from immunocourse.quiz.answers import write_answers  # noqa: E402
 from immunocourse.quiz.bank import load_bank  # noqa: E402
+from tests.helpers.students import simulate_student  # noqa: E402
 
 QUIZ = "immune-system"
 # The fixed 10-question bank the grading tests use (tests/data/banks/course).

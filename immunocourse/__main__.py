@@ -12,6 +12,7 @@ import sys
 COMMANDS = {
     "quiz": ("immunocourse.quiz.cli", "question banks: check, build, grade, export"),
     "response": ("immunocourse.science.response_cli", "RECIST 1.1 / iRECIST: classify"),
+    "settings": ("immunocourse.settings", "IMMUNOCOURSE_* variables: help, current values"),
 }
 
 

@@ -21,15 +21,28 @@ c.CourseDirectory.course_id = "immunocourse"
 c.CourseDirectory.root = str(HERE)
 c.CourseDirectory.db_url = f"sqlite:///{HERE / 'gradebook.db'}"
 
+# IMMUNOCOURSE_* variables are declared and checked in immunocourse/settings.py (`python -m
+# immunocourse settings`). nbgrader drops a config file that raises and grades with its own
+# defaults, running student cells: a bad value, or no package to read it with, stops here.
+try:
+    from immunocourse.settings import SettingError, settings
+except ImportError as exc:
+    raise SystemExit(f"nbgrader_config.py: cannot import immunocourse ({exc}); run `make setup`"
+                     ) from None
+try:
+    GRADE_TIMEOUT, EXCHANGE_SET, DB_URL = settings.grade_timeout, settings.exchange, settings.db_url
+except SettingError as exc:
+    raise SystemExit(f"nbgrader_config.py: {exc}") from None
+
 # Per cell: a student's cell that never ends is interrupted after this many seconds and
 # grading goes on with the next cell (nbgrader's Execute interrupts on timeout).
-c.Execute.timeout = int(os.environ.get("IMMUNOCOURSE_GRADE_TIMEOUT", "30"))
+c.Execute.timeout = GRADE_TIMEOUT
 c.Execute.interrupt_on_timeout = True
 
 # --- The exchange (release, fetch, submit, collect, feedback) on one machine, no root ---
 # A course-local folder, ignored by git; IMMUNOCOURSE_EXCHANGE puts it elsewhere. It is
 # made here so that the formgrader finds it (else it warns and disables Release/Collect).
-EXCHANGE = Path(os.environ.get("IMMUNOCOURSE_EXCHANGE") or HERE / "exchange")
+EXCHANGE = EXCHANGE_SET or HERE / "exchange"
 c.Exchange.root = str(EXCHANGE)
 with contextlib.suppress(OSError):  # if it fails, the formgrader says the exchange is missing
     EXCHANGE.mkdir(parents=True, exist_ok=True)
@@ -104,5 +117,5 @@ c.GenerateFeedback.exporter_class = "immunocourse.grading.feedback.FeedbackExpor
 # --- Class server gradebook (deploy/jupyterhub): PostgreSQL when IMMUNOCOURSE_DB_URL is set ---
 # e.g. postgresql://immunocourse:PASSWORD@127.0.0.1:5432/immunocourse. Unset (one person on
 # one machine): the SQLite gradebook above stays.
-if os.environ.get("IMMUNOCOURSE_DB_URL"):
-    c.CourseDirectory.db_url = os.environ["IMMUNOCOURSE_DB_URL"]
+if DB_URL:
+    c.CourseDirectory.db_url = DB_URL

@@ -25,9 +25,9 @@ from immunocourse.grading.course import (  # noqa: E402
     new_course,
     question_scores,
     run_nbgrader,
-    simulate_student,
 )
 from immunocourse.quiz.bank import load_bank  # noqa: E402
+from tests.helpers.students import simulate_student  # noqa: E402
 
 QUIZ = "immune-system"
 DEMO_DIR = Path(__file__).resolve().parents[1] / "_build" / "grade-demo"

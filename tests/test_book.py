@@ -9,11 +9,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, toc_pages
 
 from immunocourse import DISCLAIMER
 from immunocourse.book.build import build, build_command
 from immunocourse.content import review
+from tests.helpers.paths import ROOT, toc_pages
 
 PAGE_HEADER = """---
 jupytext:

@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, toc_pages
+
+from tests.helpers.paths import ROOT, toc_pages
 
 pytestmark = pytest.mark.browser
 
@@ -15,7 +16,7 @@ EXTRA_PAGES = ["index.html", "search.html", "genindex.html"]
 
 @pytest.fixture(scope="module")
 def book_url(built_book: Path):
-    from conftest import serving
+    from tests.helpers.serving import serving
 
     with serving() as serve:
         yield serve(built_book)

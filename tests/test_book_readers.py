@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from axe import describe, run_axe
-from conftest import toc_pages
 from page_weight import first_visit
 
 from immunocourse.book import ext
+from tests.helpers.paths import toc_pages
 
 PAGES = [*toc_pages(), "index.html", "search.html", "genindex.html"]
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
@@ -29,7 +29,7 @@ def book_url(built_book: Path, serve_dir_module):
 
 @pytest.fixture(scope="module")
 def serve_dir_module():
-    from conftest import serving
+    from tests.helpers.serving import serving
 
     with serving() as serve:
         yield serve

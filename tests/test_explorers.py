@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from conftest import ROOT
 
 from immunocourse.figures import live_explorers, plots
 from immunocourse.science.response import classify
+from tests.helpers.paths import ROOT
 
 
 def _doc(followups, criteria="recist1.1"):

@@ -22,12 +22,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, wait_for_http
 
 from immunocourse.book.launcher import lab_command, lab_env, lab_port
 from immunocourse.grading.course import COURSE_ID, new_course, ready_for_formgrader
 from immunocourse.quiz.answers import write_answers
 from immunocourse.quiz.bank import BANKS_DIR, load_bank
+from tests.helpers.paths import ROOT
+from tests.helpers.serving import wait_for_http
 
 pytestmark = pytest.mark.slow
 

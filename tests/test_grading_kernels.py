@@ -26,10 +26,11 @@ import pytest
 from nbclient import NotebookClient
 
 from immunocourse.grading import warm_kernels
-from immunocourse.grading.course import nbgrader_env, new_course, run_nbgrader, simulate_student
+from immunocourse.grading.course import nbgrader_env, new_course, run_nbgrader
 from immunocourse.grading.warm_kernels import WarmKernelManager
 from immunocourse.quiz.answers import write_answers
 from immunocourse.quiz.bank import load_bank
+from tests.helpers.students import simulate_student
 
 COURSE_BANKS = Path(__file__).parent / "data" / "banks" / "course"
 QUIZ = "immune-system"

@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, toc_pages
 
 from immunocourse.quiz import load_bank
 from immunocourse.quiz.bank import BANKS_DIR
+from tests.helpers.paths import ROOT, toc_pages
 
 FRAME = ["Learning objectives", "Estimated time", "Prerequisites", "Key takeaways", "Quiz",
          "Further reading"]

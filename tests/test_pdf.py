@@ -10,11 +10,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, toc_pages
 
 from immunocourse import DISCLAIMER
 from immunocourse.quiz import load_bank
 from immunocourse.quiz.bank import BANKS_DIR
+from tests.helpers.paths import ROOT, toc_pages
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from immunocourse.grading.course import nbgrader_env, new_course, run_nbgrader, simulate_student
+from immunocourse.grading.course import nbgrader_env, new_course, run_nbgrader
 from immunocourse.quiz.answers import write_answers
 from immunocourse.quiz.bank import load_bank
+from tests.helpers.students import simulate_student
 
 pytestmark = pytest.mark.slow
 

@@ -30,11 +30,11 @@ from immunocourse.grading.course import (
     new_course,
     question_scores,
     run_nbgrader,
-    simulate_student,
 )
 from immunocourse.quiz.answers import write_answers
 from immunocourse.quiz.bank import BANKS_DIR, load_bank
 from immunocourse.quiz.build import test_spec as spec_of
+from tests.helpers.students import simulate_student
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 

@@ -15,10 +15,10 @@ from types import ModuleType
 
 import pytest
 from citations import record_problems
-from conftest import toc_pages
 
 import immunocourse.lessons
 from immunocourse.content import evidence, review
+from tests.helpers.paths import toc_pages
 
 REQUIRED = ("key", "source", "checked")
 TODAY = dt.date.today()

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import psutil
 import pytest
-from conftest import ROOT, wait_for_http
+
+from tests.helpers.paths import ROOT
+from tests.helpers.serving import wait_for_http
 
 
 def printed_ports(log: Path, proc: subprocess.Popen, timeout: float = 120) -> tuple[int, int]:

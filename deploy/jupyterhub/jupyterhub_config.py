@@ -9,20 +9,23 @@ hub-managed service.
     jupyterhub -f /opt/immunocourse/deploy/jupyterhub/jupyterhub_config.py
 """
 
-import os
 from pathlib import Path
+
+from immunocourse.settings import HUB_EXCHANGE, settings
 
 c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
 
-env = os.environ.get
+# Every IMMUNOCOURSE_* variable, its default and its check: immunocourse/settings.py
+# (`python -m immunocourse settings` lists them). The hub runs from the course venv, where
+# the package is installed (install.sh: `pip install -r requirements.txt`, which has -e .).
 COURSE = "immunocourse"
-VENV = Path(env("IMMUNOCOURSE_VENV", "/opt/immunocourse/venv"))
+VENV = settings.venv
 HERE = Path(__file__).resolve().parent
-STATE = Path(env("IMMUNOCOURSE_HUB_STATE", "/srv/jupyterhub"))
-ROSTER = Path(env("IMMUNOCOURSE_ROSTER", "/etc/immunocourse"))
-EXCHANGE_ROOT = env("IMMUNOCOURSE_EXCHANGE_ROOT", "/srv/nbgrader/exchange")
-GRADER = env("IMMUNOCOURSE_GRADER_USER", f"grader-{COURSE}")
-COURSE_DIR = env("IMMUNOCOURSE_COURSE_DIR", f"/home/{GRADER}/{COURSE}")
+STATE = settings.hub_state
+ROSTER = settings.roster
+EXCHANGE = str(settings.exchange or HUB_EXCHANGE)  # the old IMMUNOCOURSE_EXCHANGE_ROOT too
+GRADER = settings.grader_user
+COURSE_DIR = str(settings.course_dir)
 SERVICE = f"formgrader-{COURSE}"
 
 
@@ -38,10 +41,10 @@ def roster(name: str) -> list[str]:
 students, instructors = roster("students"), roster("instructors")
 
 # --- Network: the public proxy, the hub's internal API, the proxy's API -------------------
-c.JupyterHub.ip = env("IMMUNOCOURSE_HUB_IP", "")  # all interfaces; put TLS in front
-c.JupyterHub.port = int(env("IMMUNOCOURSE_HUB_PORT", "8000"))
-c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{env('IMMUNOCOURSE_HUB_API_PORT', '8081')}"
-c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{env('IMMUNOCOURSE_PROXY_API_PORT', '8001')}"
+c.JupyterHub.ip = settings.hub_ip  # default: all interfaces; put TLS in front
+c.JupyterHub.port = settings.hub_port
+c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{settings.hub_api_port}"
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings.proxy_api_port}"
 # configurable-http-proxy pinned in package.json, installed by `npm ci` beside this file
 c.ConfigurableHTTPProxy.command = [str(HERE / "node_modules" / ".bin" / "configurable-http-proxy")]
 c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
@@ -53,7 +56,7 @@ c.JupyterHub.pid_file = str(STATE / "jupyterhub.pid")
 # Options (README, "Teaching a class"): IMMUNOCOURSE_AUTHENTICATOR=native for
 # NativeAuthenticator (students sign up, an admin approves), or =lti for an LMS launch
 # (jupyterhub-ltiauthenticator; set LTI13Authenticator's issuer, client id and endpoints).
-authenticator = env("IMMUNOCOURSE_AUTHENTICATOR", "pam")
+authenticator = settings.authenticator
 if authenticator == "native":
     c.JupyterHub.authenticator_class = "nativeauthenticator.NativeAuthenticator"
     c.NativeAuthenticator.open_signup = False
@@ -75,7 +78,7 @@ c.Spawner.http_timeout = 60
 c.Spawner.start_timeout = 90
 _user_env = {
     "PATH": f"{VENV / 'bin'}:/usr/local/bin:/usr/bin:/bin",  # kernels run the venv's python
-    "IMMUNOCOURSE_EXCHANGE_ROOT": EXCHANGE_ROOT,
+    "IMMUNOCOURSE_EXCHANGE": EXCHANGE,
 }
 c.Spawner.environment = _user_env
 
@@ -123,14 +126,14 @@ c.JupyterHub.load_roles = [
 _grader_env = {
     "JUPYTERHUB_DEFAULT_URL": "/lab",
     "PATH": _user_env["PATH"],
-    "IMMUNOCOURSE_EXCHANGE_ROOT": EXCHANGE_ROOT,
-    "IMMUNOCOURSE_DB_URL": env("IMMUNOCOURSE_DB_URL", ""),  # PostgreSQL gradebook
-    "HOME": env("IMMUNOCOURSE_GRADER_HOME", f"/home/{GRADER}"),
+    "IMMUNOCOURSE_EXCHANGE": EXCHANGE,
+    "IMMUNOCOURSE_DB_URL": settings.db_url or "",  # PostgreSQL gradebook
+    "HOME": str(settings.grader_home),
 }
 c.JupyterHub.services = [
     {
         "name": SERVICE,
-        "url": f"http://127.0.0.1:{env('IMMUNOCOURSE_GRADER_PORT', '9999')}",
+        "url": f"http://127.0.0.1:{settings.grader_port}",
         "command": [str(VENV / "bin" / "python"), "-m", "jupyterhub.singleuser",
                     f"--config={HERE / 'formgrader_server_config.py'}"],
         "user": GRADER,
@@ -142,9 +145,9 @@ c.JupyterHub.services = [
 
 # An API-only admin service for scripted setup (the class demo starts servers and makes
 # tokens with it). Only when a token is given; never needed for teaching.
-if env("IMMUNOCOURSE_ADMIN_TOKEN"):
+if settings.admin_token:
     c.JupyterHub.services.append({"name": "immunocourse-admin",
-                                  "api_token": env("IMMUNOCOURSE_ADMIN_TOKEN")})
+                                  "api_token": settings.admin_token})
     c.JupyterHub.load_roles.append({
         "name": "immunocourse-admin",
         "services": ["immunocourse-admin"],

@@ -214,7 +214,7 @@ class ClassDemo:
             "IMMUNOCOURSE_VENV": str(self.venv),
             "IMMUNOCOURSE_HUB_STATE": str(self.work / "hub"),
             "IMMUNOCOURSE_ROSTER": str(roster),
-            "IMMUNOCOURSE_EXCHANGE_ROOT": str(self.exchange),
+            "IMMUNOCOURSE_EXCHANGE": str(self.exchange),
             "IMMUNOCOURSE_GRADER_USER": self.grader,
             "IMMUNOCOURSE_GRADER_HOME": str(self.home(self.grader)),
             "IMMUNOCOURSE_COURSE_DIR": str(self.course),
@@ -257,7 +257,7 @@ class ClassDemo:
             "PATH": f"{self.venv / 'bin'}:/usr/local/bin:/usr/bin:/bin",
             "JUPYTERHUB_USER": user, "JUPYTERHUB_API_TOKEN": self.tokens[user],
             "JUPYTERHUB_API_URL": self.hub_api_url,
-            "IMMUNOCOURSE_EXCHANGE_ROOT": str(self.exchange),
+            "IMMUNOCOURSE_EXCHANGE": str(self.exchange),
             "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         }
         if user == self.grader:

@@ -351,7 +351,6 @@ class PooledAnalysis:
 # curve began to plateau around year 3.
 IPILIMUMAB_POOLED = PooledAnalysis("ipilimumab pooled analysis", 12, 1861, 11.4,
                                    "schadendorf2015", "Schadendorf et al., J Clin Oncol 2015")
-IPILIMUMAB_POOLED_PATIENTS = IPILIMUMAB_POOLED.patients
 IPILIMUMAB_MEDIAN_OS_MONTHS = IPILIMUMAB_POOLED.median_os_months
 
 

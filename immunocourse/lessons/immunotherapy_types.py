@@ -207,9 +207,3 @@ def first_checkpoint_drug() -> str:
 def drugs_approved_in_2014() -> int:
     """How many drugs in the table had their first cancer approval in 2014."""
     return sum(1 for d in DRUGS if d.first_fda_year == 2014)
-
-
-def earliest_class() -> str:
-    """The class with the earliest confirmed first approval in the table."""
-    return min(CLASSES, key=lambda c: first_year(c) if any(
-        d.therapy_class == c and d.first_fda_year for d in DRUGS) else 9999)

@@ -23,14 +23,14 @@ PSEUDOPROGRESSION = {  # Park et al., Radiology 2020;297:87 (meta-analysis)
     "pooled_pct": 6.0, "ci_low_pct": 5.0, "ci_high_pct": 7.0,
     "studies": 17, "patients": 3402, "cite": "park2020",
 }
-# Jia et al., Cancer Biol Med 2019;16:655, Table 1: lowest and highest study rate (%) by cancer.
+# Jia et al., Cancer Biol Med 2019;16:655, Table 1 (jia2019): lowest and highest study rate (%)
+# by cancer.
 PSEUDOPROGRESSION_BY_CANCER = {
     "melanoma": (2.8, 9.7),
     "non-small cell lung cancer": (1.8, 5.8),
     "kidney cancer (renal cell carcinoma)": (2.9, 8.8),
     "bladder cancer (urothelial carcinoma)": (1.5, 7.1),
 }
-PSEUDOPROGRESSION_BY_CANCER_CITE = "jia2019"
 HYPERPROGRESSION = {  # Champiat et al., Clin Cancer Res 2017;23:1920
     "patients_with_hpd": 12, "evaluable": 131, "tgr_ratio": 2, "cite": "champiat2017",
 }

@@ -20,7 +20,6 @@ from immunocourse.science import simulate
 
 SEED = 2015  # any fixed seed: the page, quiz and tests must see the same virtual cohort
 COHORT_SIZE = 300
-YEARS_3 = 36 * simulate.WEEKS_PER_MONTH
 
 
 def proportions(durable_fraction: float) -> dict[str, float]:

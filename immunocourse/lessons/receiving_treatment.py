@@ -70,7 +70,6 @@ ROUTES: tuple[Route, ...] = (
           "BCG for early bladder cancer", "nciimmunotherapy", "National Cancer Institute",
           "2026-11-27"),
 )
-ROUTES_CITE = "nciimmunotherapy"
 
 
 def routes_table() -> list[tuple[str, str, str]]:
@@ -82,9 +81,6 @@ def under_skin_years() -> dict[str, int]:
     """Drug -> year of the US approval of its under-the-skin form."""
     return {a.drug: a.year for a in UNDER_SKIN_APPROVALS}
 
-
-# Reactions where a needle goes in (NCI "Immunotherapy Side Effects").
-NEEDLE_SITE_REACTIONS = ("pain", "swelling", "soreness", "redness", "itchiness", "rash")
 
 WEEKS_IN_A_YEAR = 52  # the quiz's "first year": 52 weeks = 364 days
 

@@ -130,11 +130,6 @@ def emergency_checklist() -> str:
     return f'<ul class="emergency-checklist">{items}</ul>'
 
 
-def emergency_terms() -> list[str]:
-    """The medical terms on the printable checklist (the quiz checks one)."""
-    return [s.term for s in ORGAN_SIGNS if s.emergency]
-
-
 # --- How often they kill, and how early ----------------------------------------------------
 
 

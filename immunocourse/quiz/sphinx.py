@@ -74,10 +74,6 @@ class quiz_feedback(nodes.General, nodes.Element):  # noqa: N801
     """The Check button and the ``role="status"`` region; children are the explanation."""
 
 
-QUIZ_NODES = (quiz, quiz_question, quiz_legend, quiz_prompt_more, quiz_option, quiz_number,
-              quiz_feedback)
-
-
 # --- the directive --------------------------------------------------------------------------
 
 
