@@ -11,13 +11,13 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, toc_pages
 
 from immunocourse.book.ext.redirects import (
     copy_renamed_notebooks,
     remove_leftovers,
     write_redirects,
 )
+from tests.helpers.paths import ROOT, toc_pages
 
 PUBLISHED = [line for line in (ROOT / "tests" / "data" / "published-urls.txt").read_text()
              .splitlines() if line and not line.startswith("#")]
