@@ -52,9 +52,12 @@ c.Autograde.sanitize_preprocessors = [
 # nbgrader's own autograde steps, with one change: WarmExecute forks each grading kernel
 # from a process that has already imported ipykernel and the grading code (a fresh process
 # per submission all the same) and stops it at once when the cells have run. That halves
-# the cost of a submission; see immunocourse/grading/warm_kernels.py.
+# the cost of a submission; see immunocourse/grading/warm_kernels.py. The switch:
+# IMMUNOCOURSE_WARM_KERNELS=0 grades with nbgrader's stock Execute (the same grades).
+WARM_KERNELS = os.environ.get("IMMUNOCOURSE_WARM_KERNELS", "1") != "0"
 c.Autograde.autograde_preprocessors = [
-    "immunocourse.grading.warm_kernels.WarmExecute",
+    "immunocourse.grading.warm_kernels.WarmExecute" if WARM_KERNELS
+    else "nbgrader.preprocessors.Execute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -65,16 +68,21 @@ c.Autograde.autograde_preprocessors = [
 # nbgrader copies a submission folder with shutil.copy, which follows links (a link to
 # /etc/passwd or to another student's answers would be read) and blocks on a FIFO: every
 # nbgrader command loading this file copies regular files only, never through a link.
+# A kernel nbgrader grades in (whichever Execute step runs it) starts without the grader's
+# secrets (the gradebook's URL with its password, the hub token): this process keeps them.
 # If the package cannot be imported, nbgrader would drop this whole file (it logs config
 # errors and goes on with its defaults, running student cells): keep the settings above,
 # whose preprocessors then fail to load, so autograde grades nobody rather than unsafely.
 try:
-    from immunocourse.grading.preprocessors import compile_metadata_schema, guard_submission_copies
+    from immunocourse.grading.kernel_env import keep_secrets_from_grading_kernels
+    from immunocourse.grading.preprocessors import compile_metadata_schema
+    from immunocourse.grading.submission import guard_submission_copies
 except ImportError as exc:
     print(f"nbgrader_config.py: cannot import immunocourse ({exc}); run `make setup`",
           file=sys.stderr)
 else:
     guard_submission_copies()
+    keep_secrets_from_grading_kernels()
     compile_metadata_schema()  # the same metadata check, its schema compiled once
 
 # answers.json is the student's work: never replace it with a file from source/ (one
