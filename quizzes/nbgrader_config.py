@@ -31,6 +31,7 @@ except ImportError as exc:
                      ) from None
 try:
     GRADE_TIMEOUT, EXCHANGE_SET, DB_URL = settings.grade_timeout, settings.exchange, settings.db_url
+    WARM_KERNELS = settings.warm_kernels
 except SettingError as exc:
     raise SystemExit(f"nbgrader_config.py: {exc}") from None
 
@@ -65,9 +66,11 @@ c.Autograde.sanitize_preprocessors = [
 # nbgrader's own autograde steps, with one change: WarmExecute forks each grading kernel
 # from a process that has already imported ipykernel and the grading code (a fresh process
 # per submission all the same) and stops it at once when the cells have run. That halves
-# the cost of a submission; see immunocourse/grading/warm_kernels.py.
+# the cost of a submission; see immunocourse/grading/warm_kernels.py. The switch:
+# IMMUNOCOURSE_WARM_KERNELS=0 grades with nbgrader's stock Execute (the same grades).
 c.Autograde.autograde_preprocessors = [
-    "immunocourse.grading.warm_kernels.WarmExecute",
+    "immunocourse.grading.warm_kernels.WarmExecute" if WARM_KERNELS
+    else "nbgrader.preprocessors.Execute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -78,20 +81,17 @@ c.Autograde.autograde_preprocessors = [
 # nbgrader copies a submission folder with shutil.copy, which follows links (a link to
 # /etc/passwd or to another student's answers would be read) and blocks on a FIFO: every
 # nbgrader command loading this file copies regular files only, never through a link.
-# If the package cannot be imported, nbgrader would drop this whole file (it logs config
-# errors and goes on with its defaults, running student cells): keep the settings above,
-# whose preprocessors then fail to load, so autograde grades nobody rather than unsafely.
-try:
-    from immunocourse.grading.preprocessors import compile_metadata_schema, guard_submission_copies
-except ImportError as exc:
-    print(f"nbgrader_config.py: cannot import immunocourse ({exc}); run `make setup`",
-          file=sys.stderr)
-else:
-    guard_submission_copies()
-    compile_metadata_schema()  # the same metadata check, its schema compiled once
+# A kernel nbgrader grades in (whichever Execute step runs it) starts without the grader's
+# secrets (the gradebook's URL with its password, the hub token): this process keeps them.
+# The package was imported above (or nbgrader stopped there), so these imports succeed.
+from immunocourse.grading.kernel_env import keep_secrets_from_grading_kernels  # noqa: E402
+from immunocourse.grading.preprocessors import compile_metadata_schema  # noqa: E402
+from immunocourse.grading.submission import guard_submission_copies  # noqa: E402
 
-# answers.json is the student's work: never replace it with a file from source/ (one
-# appears there when the instructor tries a source notebook), and never release one.
+guard_submission_copies()
+keep_secrets_from_grading_kernels()
+compile_metadata_schema()  # the same metadata check, its schema compiled once
+
 _quiz_ids = [p.stem for p in (HERE / "banks").glob("*.yml")]
 c.Autograde.exclude_overwriting = {quiz_id: ["answers.json"] for quiz_id in _quiz_ids}
 if "generate_assignment" in sys.argv[1:3]:

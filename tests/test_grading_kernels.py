@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -25,8 +26,13 @@ import psutil
 import pytest
 from nbclient import NotebookClient
 
-from immunocourse.grading import warm_kernels
-from immunocourse.grading.course import nbgrader_env, new_course, run_nbgrader
+from immunocourse.grading import kernel_env, warm_kernels
+from immunocourse.grading.course import (
+    course_config,
+    nbgrader_env,
+    new_course,
+    run_nbgrader,
+)
 from immunocourse.grading.warm_kernels import WarmKernelManager
 from immunocourse.quiz.answers import write_answers
 from immunocourse.quiz.bank import load_bank
@@ -34,6 +40,12 @@ from tests.helpers.students import simulate_student
 
 COURSE_BANKS = Path(__file__).parent / "data" / "banks" / "course"
 QUIZ = "immune-system"
+REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
+# The versions warm_kernels.py was written and checked against (see its docstring)
+WRITTEN_FOR = {"jupyter_client": "8.10.0", "ipykernel": "7.4.0"}
+# What the grading process holds on the class server and no grading kernel may see
+SECRETS = {"IMMUNOCOURSE_DB_URL": "postgresql://grader:secret@db/course",
+           "JUPYTERHUB_API_TOKEN": "grader-token", "JPY_API_TOKEN": "grader-token"}
 
 PROBE = textwrap.dedent("""\
     import json, os, signal, sys
@@ -43,7 +55,7 @@ PROBE = textwrap.dedent("""\
                     if s not in (signal.SIGKILL, signal.SIGSTOP)},
         "blocked": sorted(signal.pthread_sigmask(signal.SIG_BLOCK, [])),
         "secrets": sorted(k for k in os.environ if k.startswith("IMMUNOCOURSE_DB")
-                          or k == "JUPYTERHUB_API_TOKEN"),
+                          or k in ("JUPYTERHUB_API_TOKEN", "JPY_API_TOKEN")),
         "parent_handle": IPKernelApp.instance().parent_handle,
         "pid": os.getpid(), "ppid": os.getppid(), "cwd": os.getcwd(),
         "mark": os.environ.get("PROBE_MARK"), "leftover": "secret" in globals(),
@@ -114,6 +126,64 @@ def test_each_kernel_is_a_fresh_ipykernel_in_its_own_folder(tmp_path: Path, monk
     assert warm_kernels._server is not server and server.proc.poll() == 0
 
 
+def test_jupyter_versions_are_those_the_warm_kernels_were_written_for():
+    from importlib.metadata import version
+
+    text = REQUIREMENTS.read_text(encoding="utf-8")
+    pins = {name: (m.group(1) if (m := re.search(rf"^{name}==(\S+)", text, re.M)) else None)
+            for name in WRITTEN_FOR}
+    installed = {name: version(name) for name in WRITTEN_FOR}
+    assert installed == WRITTEN_FOR == pins, (
+        f"the warm grading kernels were written for {WRITTEN_FOR}; installed: {installed}; "
+        f"requirements.txt pins: {pins}. immunocourse/grading/warm_kernels.py overrides "
+        "private jupyter_client methods (AsyncKernelManager._async_pre_start_kernel, "
+        "KernelProvisionerBase._finalize_env) and forks ipykernel's IPKernelApp: check "
+        "them against the new versions and run this file, then update WRITTEN_FOR and the pins")
+
+
+def test_a_stock_kernel_started_while_nbgrader_grades_gets_no_secret(tmp_path: Path,
+                                                                     monkeypatch):
+    """The hook nbgrader_config.py installs covers kernels of any kernel manager, not only
+    the warm ones; kernels started outside grading (the grader's own, in the formgrader's
+    Lab) keep the environment they had."""
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_client.provisioning.provisioner_base import KernelProvisionerBase
+
+    # put back jupyter_client's own method when the test ends
+    monkeypatch.setattr(KernelProvisionerBase, "_finalize_env",
+                        KernelProvisionerBase._finalize_env)
+    kernel_env.keep_secrets_from_grading_kernels()
+    kernel_env.keep_secrets_from_grading_kernels()  # the formgrader loads the config again
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(sys.path))
+    for name, value in SECRETS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    grading = _probe(tmp_path, monkeypatch, "stock", kernel_manager_class=AsyncKernelManager)
+    assert grading["ppid"] == os.getpid()  # started the ordinary way
+    assert grading["secrets"] == []
+    assert os.environ["IMMUNOCOURSE_DB_URL"] == SECRETS["IMMUNOCOURSE_DB_URL"]  # ours kept
+    monkeypatch.delenv("NBGRADER_EXECUTION")
+    outside = _probe(tmp_path, monkeypatch, "stock", kernel_manager_class=AsyncKernelManager)
+    assert outside["secrets"] == sorted(SECRETS)
+
+
+def test_the_switch_selects_stock_execute(tmp_path: Path, monkeypatch):
+    from jupyter_client.provisioning.provisioner_base import KernelProvisionerBase
+    from nbgrader.converters.base import BaseConverter
+
+    # loading the config patches these in this process: put them back afterwards
+    monkeypatch.setattr(KernelProvisionerBase, "_finalize_env",
+                        KernelProvisionerBase._finalize_env)
+    monkeypatch.setattr(BaseConverter, "init_assignment", BaseConverter.init_assignment)
+    course = new_course(tmp_path / "course", banks_dir=COURSE_BANKS, quiz_ids=[QUIZ])
+    monkeypatch.delenv("IMMUNOCOURSE_WARM_KERNELS", raising=False)
+    steps = list(course_config(course).Autograde.autograde_preprocessors)
+    assert steps[0] == "immunocourse.grading.warm_kernels.WarmExecute"
+    monkeypatch.setenv("IMMUNOCOURSE_WARM_KERNELS", "0")
+    off = list(course_config(course).Autograde.autograde_preprocessors)
+    assert off == ["nbgrader.preprocessors.Execute", *steps[1:]]
+
+
 def test_a_cell_that_never_ends_is_interrupted_and_the_next_one_runs(tmp_path: Path):
     nb = _run(_notebook("while True:\n    pass", "print('graded on')"), tmp_path,
               timeout=3, interrupt_on_timeout=True, allow_errors=True)
@@ -174,10 +244,10 @@ def test_the_server_exits_by_itself_when_grading_ends(tmp_path: Path, monkeypatc
         # a kernel still running when grading stops (started, never shut down)
         km = WarmKernelManager(kernel_name="python3")
         asyncio.run(km.start_kernel())
-        server = grading_kernels._server
+        server = warm_kernels._server
         print(json.dumps({{"server": server.proc.pid, "orphan": km.provisioner.pid}}))
         sys.stdout.flush()
-        grading_kernels._stop_server()
+        warm_kernels._stop_server()
         print(json.dumps({{"returncode": server.proc.returncode}}))
     """))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "GRADING_MARK": mark}
@@ -232,7 +302,7 @@ def test_edited_course_code_gets_a_new_server(tmp_path: Path, monkeypatch):
     old = warm_kernels._server
     _probe(tmp_path, monkeypatch, "code")
     assert warm_kernels._server is old  # nothing changed: the same warm server
-    grading = Path(warm_kernels.__file__).with_name("grading.py")
+    grading = Path(warm_kernels.__file__).with_name("cells.py")
     before = grading.stat()
     try:
         os.utime(grading, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
@@ -256,9 +326,10 @@ def _marked(mark: str) -> list[int]:
 
 @pytest.mark.slow
 def test_nbgrader_grades_exactly_as_with_its_stock_execute(tmp_path: Path):
-    """The same class graded twice, with the course's config and with nbgrader's own steps
-    where ours only save time (Execute for WarmExecute, OverwriteCells for
-    OverwriteCellsInOrder): the same scores, and the same graded cells."""
+    """The same class graded three times, with the course's config, with nbgrader's own
+    steps where ours only save time (Execute for WarmExecute, OverwriteCells for
+    OverwriteCellsInOrder), and with the course's config and IMMUNOCOURSE_WARM_KERNELS=0:
+    the same scores, and the same graded cells."""
     bank = load_bank(COURSE_BANKS / f"{QUIZ}.yml")
     right = {q.id: list(q.answer) if q.type == "multiple" else q.answer
              for q in bank.questions}
@@ -274,8 +345,9 @@ def test_nbgrader_grades_exactly_as_with_its_stock_execute(tmp_path: Path):
         folder = warm / "submitted" / student / QUIZ
         shutil.copytree(alice, folder)
         write_answers(folder / "answers.json", answers)
-    stock = tmp_path / "stock"
+    stock, off = tmp_path / "stock", tmp_path / "off"
     shutil.copytree(warm, stock)
+    shutil.copytree(warm, off)  # the course's config, warm kernels switched off
     config = stock / "nbgrader_config.py"
     text = config.read_text()
     assert '"immunocourse.grading.warm_kernels.WarmExecute"' in text
@@ -286,9 +358,13 @@ def test_nbgrader_grades_exactly_as_with_its_stock_execute(tmp_path: Path):
                                '"nbgrader.preprocessors.OverwriteCells"'))
 
     grades = {}
-    for name, course in (("warm", warm), ("stock", stock)):
+    for name, course in (("warm", warm), ("stock", stock), ("off", off)):
+        env = nbgrader_env(60)
+        env.pop("IMMUNOCOURSE_WARM_KERNELS", None)
+        if name == "off":
+            env["IMMUNOCOURSE_WARM_KERNELS"] = "0"
         proc = subprocess.run([shutil.which("nbgrader", path=str(Path(sys.executable).parent)),
-                               "autograde", QUIZ], cwd=course, env=nbgrader_env(60),
+                               "autograde", QUIZ], cwd=course, env=env,
                               capture_output=True, text=True, timeout=600)
         assert proc.returncode == 0, proc.stderr[-3000:]
         run_nbgrader(course, "export")
@@ -299,8 +375,8 @@ def test_nbgrader_grades_exactly_as_with_its_stock_execute(tmp_path: Path):
         grades[name + "-cells"] = _cell_outputs(course)
     assert [r["student_id"] for r in grades["warm"]] == ["alice", "bob", "cara", "dan"]
     assert [float(r["score"]) for r in grades["warm"]] == [13.0, 1.0, 1.0, 0.0]
-    assert grades["warm"] == grades["stock"]
-    assert grades["warm-cells"] == grades["stock-cells"]
+    assert grades["warm"] == grades["stock"] == grades["off"]
+    assert grades["warm-cells"] == grades["stock-cells"] == grades["off-cells"]
 
 
 def _cell_outputs(course: Path) -> dict[str, list]:
@@ -314,6 +390,72 @@ def _cell_outputs(course: Path) -> dict[str, list]:
              [(o.output_type, o.get("text"), o.get("data")) for o in cell.get("outputs", [])])
             for cell in nb.cells]
     return out
+
+
+# A student's solution cell in an assignment that is not a quiz: it runs when graded
+SNOOP = textwrap.dedent("""\
+    import json, os, psutil
+    answer = 42
+    print(json.dumps({"secrets": sorted(k for k in os.environ if k in %r),
+                      "parent": " ".join(psutil.Process(os.getppid()).cmdline())}))
+""") % sorted(SECRETS)
+
+
+def _exercise(course: Path, work: str = "answer = 42") -> None:
+    """An assignment that is not a quiz, released: a solution cell and a hidden test."""
+    source = course / "source" / "exercise"
+    source.mkdir(parents=True)
+    nb = _notebook(
+        f"### BEGIN SOLUTION\n{work}\n### END SOLUTION",
+        "### BEGIN HIDDEN TESTS\nassert answer == 42\n### END HIDDEN TESTS")
+    nb.cells[0].metadata["nbgrader"] = {"grade": False, "grade_id": "work", "locked": False,
+                                        "schema_version": 3, "solution": True, "task": False}
+    nb.cells[1].metadata["nbgrader"] = {"grade": True, "grade_id": "check", "locked": True,
+                                        "points": 1, "schema_version": 3, "solution": False,
+                                        "task": False}
+    nbformat.write(nb, source / "exercise.ipynb")
+    run_nbgrader(course, "generate_assignment", "exercise")
+
+
+@pytest.mark.slow
+def test_no_grading_kernel_sees_the_graders_secrets(tmp_path: Path):
+    """nbgrader runs with the secrets in its environment (as on the class server); the
+    student's cell that reads os.environ finds none of them, whether the warm kernels, the
+    stock Execute named in the config, or the switch IMMUNOCOURSE_WARM_KERNELS=0 runs it."""
+    course = new_course(tmp_path / "course", banks_dir=COURSE_BANKS, quiz_ids=[QUIZ])
+    _exercise(course)
+    released = nbformat.read(course / "release" / "exercise" / "exercise.ipynb", as_version=4)
+    released.cells[0].source = SNOOP
+    folder = course / "submitted" / "snoop" / "exercise"
+    folder.mkdir(parents=True)
+    nbformat.write(released, folder / "exercise.ipynb")
+    (folder / "timestamp.txt").write_text("2026-11-26 12:00:00 UTC")
+    config = course / "nbgrader_config.py"
+    warm_config = config.read_text()
+    # the grading process uses its gradebook URL (this course's own) and keeps it
+    secrets = {**SECRETS, "IMMUNOCOURSE_DB_URL": f"sqlite:///{course.resolve()}/gradebook.db"}
+    seen = {}
+    for variant in ("warm", "stock", "off"):
+        config.write_text(warm_config if variant != "stock" else warm_config.replace(
+            '"immunocourse.grading.warm_kernels.WarmExecute"', '"nbgrader.preprocessors.Execute"'))
+        env = {**nbgrader_env(60), **secrets}
+        env.pop("IMMUNOCOURSE_WARM_KERNELS", None)
+        if variant == "off":
+            env["IMMUNOCOURSE_WARM_KERNELS"] = "0"
+        proc = subprocess.run([shutil.which("nbgrader", path=str(Path(sys.executable).parent)),
+                               "autograde", "exercise", "--force"], cwd=course, env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        graded = nbformat.read(course / "autograded" / "snoop" / "exercise" / "exercise.ipynb",
+                               as_version=4)
+        seen[variant] = json.loads(graded.cells[0].outputs[0]["text"])
+        assert graded.cells[1].outputs == []  # the hidden test passed: the cell really ran
+        assert seen[variant]["secrets"] == [], variant
+    # which executor ran: only the warm kernels are forked by the fork server
+    assert "immunocourse.grading.kernel_server" in seen["warm"]["parent"]
+    for variant in ("stock", "off"):
+        assert "immunocourse.grading.kernel_server" not in seen[variant]["parent"], variant
+        assert "nbgrader" in seen[variant]["parent"], variant
 
 
 @pytest.mark.slow

@@ -10,127 +10,31 @@ The feedback is one display output, shown before that number: plain text for the
 instructor's view of the graded notebook, plus a JSON record (:data:`FEEDBACK_MIME`) that
 ``immunocourse.grading.feedback`` turns into the student's feedback page.
 
+How ``answers.json`` is read, as untrusted data, is :mod:`.submission`'s
+(:func:`~immunocourse.grading.submission.load_submission`).
+
 Nothing here writes to stderr: nbgrader gives 0 to a cell with stderr output.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import stat
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from immunocourse.quiz.answers import ANSWERS_FILE, AnswersError, read_answers
+# The rules for reading answers.json are in .submission; REFUSED_FILE is re-exported for
+# code written when it was defined here.
+from immunocourse.grading.submission import (  # noqa: F401
+    REFUSED_FILE,
+    load_submission,
+    submission_notes,
+)
+from immunocourse.quiz.answers import ANSWERS_FILE
 from immunocourse.quiz.model import Question
 from immunocourse.quiz.scoring import Score, score
 
-# Written by the grading copy (nbgrader_ext) beside the copied files: {name: why it was not
-# copied}, e.g. answers.json being a symbolic link. A student's own file of this name is
-# never copied, so only the grader writes it.
-REFUSED_FILE = ".immunocourse-refused.json"
-
-# One parse per answers.json version: every test cell of a notebook reads the same file.
-_cache: dict[str, tuple[tuple[int, int, int], dict[str, Any] | None, str]] = {}
-
-
-def _refused_reason(path: Path) -> str:
-    """Why the grading copy left ``path`` out, or ""."""
-    manifest = path.parent / REFUSED_FILE
-    try:
-        reasons = read_answers(manifest)  # the same strict reader: a small JSON object
-    except AnswersError:
-        return ""
-    reason = reasons.get(path.name)
-    return reason if isinstance(reason, str) else ""
-
-
-def load_submission(path: str | Path = ANSWERS_FILE) -> tuple[dict[str, Any] | None, str]:
-    """(answers, "") or (None, the reason they cannot be read)."""
-    path = Path(path)
-    try:
-        st = os.lstat(path)  # never follows a link
-    except FileNotFoundError:
-        refused = _refused_reason(path)
-        if refused:
-            return None, f"your {path.name} {refused}, so it was not read"
-        return None, f"no {path.name} was submitted, so no answer could be read"
-    key = os.path.abspath(path)
-    stamp = (st.st_mtime_ns, st.st_size, st.st_mode)
-    hit = _cache.get(key)
-    if hit and hit[0] == stamp:
-        return hit[1], hit[2]
-    try:
-        answers: dict[str, Any] | None = read_answers(path)
-        reason = ""
-    except AnswersError as exc:
-        answers, reason = None, f"{exc} -- no answer could be read"
-    _cache[key] = (stamp, answers, reason)
-    return answers, reason
-
-
 FEEDBACK_MIME = "application/vnd.immunocourse.feedback+json"
 _MAX_SHOWN = 300  # characters of a student's answer shown back; answers.json is untrusted
-
-
-def _question_ids_beside(folder: Path) -> list[str] | None:
-    """The quiz's question ids, from the graded test cells of the notebook in ``folder``.
-
-    Plain JSON, not ``nbformat.read``: only cell metadata is needed, and building nbformat's
-    schema validator cost about a second in every grading kernel (the first test cell).
-    """
-    for nb_path in sorted(folder.glob("*.ipynb")):
-        try:
-            st = os.lstat(nb_path)
-            if not stat.S_ISREG(st.st_mode) or st.st_size > 20_000_000:
-                continue
-            cells = json.loads(nb_path.read_text(encoding="utf-8")).get("cells")
-        except (OSError, ValueError, AttributeError, RecursionError):  # unreadable: no ids
-            continue
-        grade_ids = [
-            str(meta.get("nbgrader", {}).get("grade_id", ""))
-            for meta in (c.get("metadata") if isinstance(c, dict) else None
-                         for c in (cells if isinstance(cells, list) else []))
-            if isinstance(meta, dict) and isinstance(meta.get("nbgrader"), dict)
-        ]
-        ids = [gid[5:] for gid in grade_ids if gid.startswith("test-")]
-        if ids:
-            return ids
-    return None
-
-
-def submission_notes(
-    answers_path: str | Path = ANSWERS_FILE, question_ids: Iterable[str] | None = None
-) -> list[str]:
-    """Plain-language notes on a submission's answers file, one sentence each.
-
-    Says when ``answers.json`` is missing, refused (a link, a folder, a FIFO, too big, not
-    UTF-8, not a JSON object...) or unreadable, and names the question ids it answers that
-    are not in the quiz (those answers are ignored). ``question_ids`` defaults to the ids
-    of the quiz notebook beside the file. Empty when there is nothing to say.
-    """
-    path = Path(answers_path)
-    answers, problem = load_submission(path)
-    if answers is None:
-        if problem.startswith(f"no {path.name} was submitted"):
-            return [f"No {path.name} was submitted, so none of your answers could be read and "
-                    "every question scores 0. The quiz saves your answers in that file: "
-                    "submit the whole folder next time."]
-        detail = problem.removesuffix(" -- no answer could be read")
-        return [f"Your {path.name} could not be read, so none of your answers could be marked "
-                f"and every question scores 0 (the problem: {detail})."]
-    if question_ids is None:
-        question_ids = _question_ids_beside(path.parent)
-    if question_ids is None:
-        return []
-    unknown = sorted(set(map(str, answers)) - set(question_ids))
-    if not unknown:
-        return []
-    shown = ", ".join(repr(u[:80]) for u in unknown[:20])
-    more = f" and {len(unknown) - 20} more" if len(unknown) > 20 else ""
-    return [f"Your {path.name} has answers for question ids that are not in this quiz, "
-            f"so they were ignored: {shown}{more}."]
 
 
 def _shown(value: Any) -> str:

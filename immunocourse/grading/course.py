@@ -5,8 +5,8 @@ the benchmark, so the round trip is exercised the same way everywhere.
 
 Stock ``nbgrader autograde`` copes with every fault of a submission except a notebook
 file that is not valid JSON: it logs an error, grades nobody for that student and exits
-1. :func:`repair_unreadable` handles that case first: the broken file is kept byte for
-byte as ``<quiz>.ipynb.unreadable`` beside it, and a fresh copy of the released
+1. :func:`.submission.repair_unreadable` handles that case first: the broken file is kept
+byte for byte as ``<quiz>.ipynb.unreadable`` beside it, and a fresh copy of the released
 notebook, with a note saying why, takes its place, so the student is graded from
 ``answers.json`` (the notebook itself holds no answers) and the reason is in the feedback.
 """
@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
+from immunocourse.grading.submission import (  # noqa: F401 - importable from here as before
+    UNREADABLE_SUFFIX,
+    repair_unreadable,
+)
 from immunocourse.quiz.bank import BANKS_DIR
 from immunocourse.quiz.build import build
 
 QUIZZES_DIR = BANKS_DIR.parent
-UNREADABLE_SUFFIX = ".unreadable"
 COURSE_ID = "immunocourse"  # as in quizzes/nbgrader_config.py
 
 
@@ -104,41 +105,6 @@ def new_course(
     return dest
 
 
-def _unreadable_reason(path: Path) -> str:
-    from immunocourse.grading.preprocessors import MAX_NOTEBOOK_BYTES, file_refusal
-
-    refused = file_refusal(str(path), MAX_NOTEBOOK_BYTES)  # a link or FIFO is never opened
-    if refused:
-        return f"the file {refused}"
-    try:
-        nb = nbformat.read(path, as_version=4)
-        nbformat.validate(nb)
-    except Exception as exc:  # nbformat raises JSON, validation and version errors alike
-        return " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
-    return ""
-
-
-def repair_unreadable(course: Path, quiz_id: str) -> list[str]:
-    """Set aside submitted notebooks that cannot be read; one line per student handled."""
-    released = course / "release" / quiz_id / f"{quiz_id}.ipynb"
-    notes = []
-    for path in sorted((course / "submitted").glob(f"*/{quiz_id}/{quiz_id}.ipynb")):
-        reason = _unreadable_reason(path)
-        if not reason:
-            continue
-        student = path.parent.parent.name
-        kept = path.with_name(path.name + UNREADABLE_SUFFIX)
-        if kept.exists():  # repaired before: keep the first original, never overwrite it
-            kept = path.with_name(f"{path.name}{UNREADABLE_SUFFIX}-{os.getpid()}")
-        os.replace(path, kept)
-        # the released notebook in its place; grading's note (nbgrader_ext) tells the student
-        nbformat.write(nbformat.read(released, as_version=4), path)
-        if os.geteuid() == 0:  # root grading for the hub's grader: the file stays theirs
-            folder = path.parent.stat()
-            os.chown(path, folder.st_uid, folder.st_gid)
-        notes.append(f"{student}: {quiz_id}.ipynb could not be read, kept as {kept.name}; "
-                     "graded from answers.json")
-    return notes
 
 
 @dataclass

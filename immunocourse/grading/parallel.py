@@ -41,7 +41,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from immunocourse.grading.course import course_db_url, nbgrader_env, repair_unreadable
+from immunocourse.grading.course import course_db_url, nbgrader_env
+from immunocourse.grading.submission import repair_unreadable
 
 SQLITE_BUSY_SECONDS = 300  # a worker waits this long for the write lock before failing
 

@@ -17,7 +17,18 @@ graceful wait only costs time); ``quizzes/nbgrader_config.py`` puts it first in
 ``ipykernel_launcher``, or a fork server that cannot start, falls back to jupyter_client's
 ordinary launch, so grading never depends on this being available.
 
-Linux only (pidfds, Linux 5.3); elsewhere the fallback is used.
+Linux only (pidfds, Linux 5.3); elsewhere the fallback is used. To grade without warm
+kernels, set ``IMMUNOCOURSE_WARM_KERNELS=0`` in nbgrader's environment: the course's
+nbgrader_config.py then uses nbgrader's stock ``Execute`` (grades are the same; each kernel
+is started the ordinary way). Either way no grading kernel gets the grader's secrets
+(:mod:`.kernel_env`).
+
+Written for jupyter_client 8.10.0 and ipykernel 7.4.0, pinned in requirements.txt: this
+module overrides jupyter_client's private ``AsyncKernelManager._async_pre_start_kernel``
+and ``KernelProvisionerBase._finalize_env``, calls ``AsyncKernelClient._async_is_alive``
+and ``_handle_kernel_info_reply``, and sets ``LocalProvisioner``'s ``process``, ``pid`` and
+``pgid``; :mod:`.kernel_server` starts ipykernel's ``IPKernelApp`` in a forked child.
+tests/test_grading_kernels.py fails when the installed versions differ.
 """
 
 from __future__ import annotations
@@ -46,13 +57,11 @@ from jupyter_client.provisioning import LocalProvisioner
 from nbgrader.preprocessors import Execute
 from traitlets import DottedObjectName, Enum, Type, Unicode
 
-from immunocourse.grading.preprocessors import GRADING_SKIP_TAG
+from immunocourse.grading.kernel_env import GRADER_SECRETS, strip_grader_secrets  # noqa: F401
+from immunocourse.grading.submission import GRADING_SKIP_TAG
 
 _SERVE = "immunocourse.grading.kernel_server"  # the fork server's module, run with -m
 CALL_TIMEOUT = 60  # seconds the fork server may take to answer one request
-# The grader's environment on the hub holds the gradebook's password and the grader's hub
-# token; a kernel running a student's cells (an assignment that is not a quiz) must not.
-GRADER_SECRETS = frozenset({"IMMUNOCOURSE_DB_URL", "JUPYTERHUB_API_TOKEN", "JPY_API_TOKEN"})
 
 
 def _kernel_args(cmd: list[str]) -> list[str] | None:
@@ -189,9 +198,11 @@ class ForkedKernel:
 class WarmProvisioner(LocalProvisioner):
     """LocalProvisioner whose Python kernels are forked from the warm server."""
 
+    def _finalize_env(self, env: dict[str, str]) -> None:
+        super()._finalize_env(env)
+        strip_grader_secrets(env)  # always: these kernels only ever grade (kernel_env.py)
+
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
-        if kwargs.get("env") is not None:  # a grading kernel needs none of the grader's keys
-            kwargs["env"] = {k: v for k, v in kwargs["env"].items() if k not in GRADER_SECRETS}
         args = _kernel_args(cmd)
         env, cwd = kwargs.get("env"), kwargs.get("cwd") or os.getcwd()
         if args is None or env is None or not hasattr(os, "pidfd_open"):
