@@ -19,9 +19,13 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 
+from immunocourse.settings import SETTINGS
+
 # The grader's environment on the hub holds the gradebook's password and the grader's hub
-# token (deploy/jupyterhub/jupyterhub_config.py, and what JupyterHub gives a service).
-GRADER_SECRETS = frozenset({"IMMUNOCOURSE_DB_URL", "JUPYTERHUB_API_TOKEN", "JPY_API_TOKEN"})
+# token (deploy/jupyterhub/jupyterhub_config.py, and what JupyterHub gives a service): every
+# setting declared secret, and the tokens JupyterHub hands a service.
+GRADER_SECRETS = frozenset({s.variable for s in SETTINGS if s.secret}
+                           | {"JUPYTERHUB_API_TOKEN", "JPY_API_TOKEN"})
 _MARK = "_immunocourse_keeps_secrets"
 
 
