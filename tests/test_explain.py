@@ -157,3 +157,54 @@ def test_confirmation_is_final():
     assert labels == ["iUPD", "iCPD", "iCPD"]
     assert text == "progression was confirmed at an earlier scan and iCPD is final: iCPD"
 
+
+
+def test_not_evaluated_text():
+    doc = _doc(50, 45, None)
+    doc["baseline"]["targets"].append({"id": "T2", "organ": "lung", "node": False, "mm": 20})
+    doc["followups"][0]["targets"]["T2"] = 20
+    text, label = _last(doc)
+    assert (label, text) == (
+        "NE", "not every target lesion was measured and nothing shows progression: NE")
+
+
+def test_unconfirmed_progression_text_names_every_lesion():
+    new = {0: [{"id": "N1", "mm": 12}, {"id": "N2", "mm": 10}],
+           1: [{"id": "N1", "mm": 12}, {"id": "N2", "mm": 10}]}
+    doc = _doc(50, 45, 45, criteria="irecist", new=new)
+    result = classify(doc)
+    assert [tp["response"] for tp in result["timepoints"]] == ["iUPD", "iUPD"]
+    note = (" (iRECIST: progression stays unconfirmed until the next scan, 4-8 weeks later, "
+            "confirms it or shows it has not continued)")
+    assert explain(doc, result, 0) == ("new lesion N1 (12 mm), N2 (10 mm) appeared; any new "
+                                       "lesion is progression: iUPD" + note)
+    assert explain(doc, result, 1) == "new lesion N1, N2 is still present: iUPD" + note
+
+
+def test_a_document_classified_with_an_override_is_explained_by_the_same_criteria():
+    doc = _doc(50, 25, 30, 35)
+    del doc["criteria"]
+    result = classify(doc, "irecist")
+    assert explain(doc, result, 2).endswith(
+        "the target sum grew a further 5 mm, from 30 to 35 mm (5 mm or more confirms): iCPD")
+
+
+def test_confirmation_names_the_iupd_that_opened_the_window():
+    # iSD, NE (no window), iUPD opens at week 24, iUPD and NE keep it open, iCPD at week 56;
+    # every further lesion is listed.
+    n1 = [{"id": "N1", "mm": 10}]
+    new = {2: n1, 3: n1, 5: n1 + [{"id": "N2", "mm": 10}, {"id": "N3", "mm": 10}]}
+    doc = _doc(50, 30, None, 30, 30, None, 30, criteria="irecist", new=new)
+    doc["baseline"]["targets"].append({"id": "T2", "organ": "lung", "node": False, "mm": 20})
+    for fu in doc["followups"]:
+        fu["targets"]["T2"] = 20
+    doc["followups"][1]["targets"] = {"T2": 20}
+    doc["followups"][4]["targets"] = {"T2": 20}
+    labels, text = _confirmed(doc)
+    assert labels == ["iSD", "NE", "iUPD", "iUPD", "NE", "iCPD"]
+    assert text == ("after unconfirmed progression (iUPD) at week 24, a further new lesion "
+                    "(N2, N3) appeared: iCPD")
+    labels, text = _confirmed(_doc(50, 30, 30, 30, criteria="irecist",
+                                   new={0: n1, 1: n1, 2: n1 + [{"id": "N2", "mm": 10}]}))
+    assert labels == ["iUPD", "iUPD", "iCPD"]
+    assert text.startswith("after unconfirmed progression (iUPD) at week 8,")

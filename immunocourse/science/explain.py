@@ -67,11 +67,11 @@ def explain(document: dict, result: dict, index: int) -> str:
     if core == "PR":
         return (f"sum {total} mm is {base_pct:.1f}% from the baseline sum of {base} mm "
                 f"(partial response needs -30% or more), without progression: {label}")
-    rise_txt = (f"{nadir_pct:+.1f}% and {rise_mm:+} mm from the nadir of {nadir} mm"
-                if nadir_pct is not None else f"{rise_mm:+} mm from the nadir of {nadir} mm")
+    # SD: the sum is over 70% of a baseline of >= 10 mm, so the nadir is not 0 (from a nadir
+    # of 0 mm any 5 mm would be PD) and the percentage from it exists.
     return (f"sum {total} mm is {base_pct:+.1f}% from the baseline sum of {base} mm (partial "
-            f"response needs -30% or more) and {rise_txt} (progression needs +20% and +5 mm): "
-            f"{label}")
+            f"response needs -30% or more) and {nadir_pct:+.1f}% and {rise_mm:+} mm from the "
+            f"nadir of {nadir} mm (progression needs +20% and +5 mm): {label}")
 
 
 def _explain_confirmed(assessed: list[Assessment], result: dict, index: int) -> str:
@@ -79,11 +79,10 @@ def _explain_confirmed(assessed: list[Assessment], result: dict, index: int) -> 
     labels = [tp["response"] for tp in result["timepoints"]]
     if "iCPD" in labels[:index] or "iUPD" not in labels[:index]:
         return "progression was confirmed at an earlier scan and iCPD is final: iCPD"
-    opened = index - 1  # the window opened at the first iUPD of the run before this scan
-    while opened > 0 and labels[opened - 1] in ("iUPD", "NE"):
-        opened -= 1
-    while labels[opened] != "iUPD":
-        opened += 1
+    # The window opened at the first iUPD after the last scan that closed one (iCR, iPR,
+    # iSD); NE scans neither open nor close it.
+    closed = [j for j in range(index) if labels[j] not in ("iUPD", "NE")]
+    opened = labels.index("iUPD", closed[-1] + 1 if closed else 0)
     at_u, now = assessed[opened], assessed[index]
     found = confirmation(at_u, now)
     why = []
@@ -103,7 +102,5 @@ def _explain_confirmed(assessed: list[Assessment], result: dict, index: int) -> 
                    "progression in a new category confirms")
     if found.nontarget_progression:
         why.append("non-target lesions progressed")
-    if not why:
-        why.append("the progression continued")
     return (f"after unconfirmed progression (iUPD) at week {at_u.scan.week}, "
             + " and ".join(why) + ": iCPD")
