@@ -208,3 +208,12 @@ def test_confirmation_names_the_iupd_that_opened_the_window():
                                    new={0: n1, 1: n1, 2: n1 + [{"id": "N2", "mm": 10}]}))
     assert labels == ["iUPD", "iUPD", "iCPD"]
     assert text.startswith("after unconfirmed progression (iUPD) at week 8,")
+
+
+def test_confirmation_is_measured_from_the_iupd_still_open_not_an_earlier_closed_one():
+    n2 = [{"id": "N2", "mm": 10}]
+    new = {0: [{"id": "N1", "mm": 10}], 2: n2, 3: n2 + [{"id": "N3", "mm": 10}]}
+    labels, text = _confirmed(_doc(50, 45, 45, 45, 45, criteria="irecist", new=new))
+    assert labels == ["iUPD", "iSD", "iUPD", "iCPD"]
+    assert text == ("after unconfirmed progression (iUPD) at week 24, a further new lesion "
+                    "(N3) appeared: iCPD")
