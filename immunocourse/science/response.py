@@ -38,9 +38,9 @@ is not a PR.
 RECIST 1.1 decisions
 - The nadir is the smallest sum of a fully evaluated scan, baseline included. A scan
   with a target missing never becomes the nadir: its sum is only a lower bound.
-- Target PD: sum >= 120% of the nadir AND >= nadir + 5 mm. A scan with missing targets
-  is still PD when the measured targets alone meet this (the missing ones can only add);
-  otherwise it is NE whatever the measured ones show.
+- Target PD (:func:`target_progression`): sum >= 120% of the nadir AND >= nadir + 5 mm.
+  A scan with missing targets is still PD when the measured targets alone meet this (the
+  missing ones can only add); otherwise it is NE whatever the measured ones show.
 - Target CR: every non-nodal target 0 mm and every nodal target < 10 mm (the sum may
   then be > 0). The PD test comes first, so nodes growing from 4+4 to 9+9 mm are PD.
 - Target PR: sum <= 70% of the baseline sum (exactly -30% is PR); else SD. Each scan is
@@ -130,7 +130,7 @@ def _ge(a: float, b: float) -> bool:
 def target_progression(total: float, nadir: float) -> bool:
     """RECIST 1.1 target progression: a target sum ``total`` at least 20% over the ``nadir``
     *and* at least 5 mm over it. Exactly +20% or exactly +5 mm counts, also when float
-    arithmetic lands a hair short (25.5 -> 30.6 mm is exactly +20%)."""
+    arithmetic lands a hair short (33.7 -> 40.44 mm is exactly +20%)."""
     return _ge(total - nadir, 5) and _ge(5 * total, 6 * nadir)
 
 
