@@ -250,7 +250,6 @@ class Scan:
 class _Case:
     criteria: str
     targets: tuple[Target, ...]
-    has_nontargets: bool
     scans: tuple[Scan, ...]
 
 
@@ -259,7 +258,7 @@ def _parse(data: Any, criteria: str | None) -> _Case:
     criteria = _parse_criteria(doc, criteria)
     targets, has_nontargets = _parse_baseline(doc["baseline"])
     scans = _parse_followups(doc["followups"], targets, has_nontargets)
-    return _Case(criteria, targets, has_nontargets, scans)
+    return _Case(criteria, targets, scans)
 
 
 def _parse_criteria(doc: dict, criteria: str | None) -> str:
