@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import pytest
 
@@ -45,3 +47,12 @@ def test_classify_case_offers_each_label_and_exactly_one_is_right():
 def test_a_start_value_outside_the_frames_is_refused():
     with pytest.raises(ValueError, match="start boost 7"):
         static_explorers.tumour_boost(boosts=(1.0, 2.0), start=7.0)
+
+
+def test_the_book_module_does_not_load_widgets():
+    """The static book builds without ipywidgets: no widget module is even imported."""
+    code = ("import sys, immunocourse.figures.static_explorers\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'ipywidgets'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert out.stdout.strip() == "[]"

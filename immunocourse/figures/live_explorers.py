@@ -12,11 +12,13 @@ import html
 from dataclasses import dataclass
 
 import ipywidgets as widgets
-import numpy as np
 import plotly.graph_objects as go
 
 from immunocourse.figures import plots
+from immunocourse.figures.cases import scan_table_html, trajectory_alt
 from immunocourse.science import simulate, tumour_model
+from immunocourse.science.cases import draw_case
+from immunocourse.science.explain import explain
 from immunocourse.science.response import IRECIST_LABELS, RECIST_LABELS, classify
 
 
@@ -170,108 +172,6 @@ class Feedback:
     explanation: str
 
 
-def explain(document: dict, result: dict, index: int) -> str:
-    """Why the engine gave follow-up ``index`` (0-based) its label, in one or two sentences,
-    e.g. "sum 51 mm rose 24.4% over the nadir of 41 mm and by 10 mm: PD"."""
-    tp = result["timepoints"][index]
-    label = tp["response"]
-    core = label.removeprefix("i")
-    targets = document["baseline"]["targets"]
-    base = sum(t["mm"] for t in targets)
-    sums = [base] + [sum(f["targets"].values()) for f in document["followups"][: index + 1]]
-    nadir = min(sums[:-1])
-    total = sums[-1]
-    followup = document["followups"][index]
-    seen_before = {x["id"] for f in document["followups"][:index] for x in f["new_lesions"]}
-    new = list(followup.get("new_lesions", []))
-    fresh = [x for x in new if x["id"] not in seen_before]
-    rise_mm = total - nadir
-    nadir_pct = tp["change_from_nadir_pct"]
-    base_pct = tp["change_from_baseline_pct"]
-    target_pd = total >= 1.2 * nadir and rise_mm >= 5
-    if core == "NE":
-        return "not every target lesion was measured and nothing shows progression: NE"
-    if label == "iCPD":
-        return _explain_confirmed(document, result, index)
-    reasons = []
-    if fresh:
-        names = ", ".join(f"{x['id']} ({x['mm']} mm)" for x in fresh)
-        reasons.append(f"new lesion {names} appeared; any new lesion is progression")
-    elif new and core in ("PD", "UPD"):
-        names = ", ".join(x["id"] for x in new)
-        reasons.append(f"new lesion {names} is still present")
-    if followup.get("nontarget") == "PD":
-        reasons.append("non-target lesions progressed unequivocally")
-    if target_pd:
-        reasons.append(
-            f"sum {total} mm rose {nadir_pct:.1f}% over the nadir of {nadir} mm and by "
-            f"{rise_mm} mm (progression needs both +20% and +5 mm)")
-    if core in ("PD", "UPD"):
-        text = "; ".join(reasons) + f": {label}"
-        if label == "iUPD":
-            text += (" (iRECIST: progression stays unconfirmed until the next scan, 4-8 weeks "
-                     "later, confirms it or shows it has not continued)")
-        return text
-    if core == "CR":
-        return ("every non-nodal target lesion has gone (0 mm) and every target lymph node is "
-                f"under 10 mm short axis, with no non-target disease left: {label}")
-    sizes = followup["targets"]
-    target_cr = all(sizes[t["id"]] < 10 if t["node"] else sizes[t["id"]] == 0 for t in targets)
-    if core == "PR" and target_cr:
-        return ("every target lesion has gone (nodes under 10 mm short axis) but non-target "
-                f"disease remains ({followup.get('nontarget')}): {label}")
-    if core == "PR":
-        return (f"sum {total} mm is {base_pct:.1f}% from the baseline sum of {base} mm "
-                f"(partial response needs -30% or more), without progression: {label}")
-    rise_txt = (f"{nadir_pct:+.1f}% and {rise_mm:+d} mm from the nadir of {nadir} mm"
-                if nadir_pct is not None else f"{rise_mm:+d} mm from the nadir of {nadir} mm")
-    return (f"sum {total} mm is {base_pct:+.1f}% from the baseline sum of {base} mm (partial "
-            f"response needs -30% or more) and {rise_txt} (progression needs +20% and +5 mm): "
-            f"{label}")
-
-
-def _explain_confirmed(document: dict, result: dict, index: int) -> str:
-    """Which iRECIST confirmation rule turned the open iUPD into iCPD (Seymour 2017)."""
-    labels = [tp["response"] for tp in result["timepoints"]]
-    if "iCPD" in labels[:index] or "iUPD" not in labels[:index]:
-        return "progression was confirmed at an earlier scan and iCPD is final: iCPD"
-    opened = index - 1  # the window opened at the first iUPD of the run before this scan
-    while opened > 0 and labels[opened - 1] in ("iUPD", "NE"):
-        opened -= 1
-    while labels[opened] != "iUPD":
-        opened += 1
-    fups = document["followups"]
-    base = sum(t["mm"] for t in document["baseline"]["targets"])
-    sums = [base] + [sum(f["targets"].values()) for f in fups]
-    u, now = opened + 1, index + 1  # positions in sums (baseline = 0)
-    nadir_u, nadir_now = min(sums[:u]), min(sums[:now])
-    targets_pd_at_u = sums[u] >= 1.2 * nadir_u and sums[u] - nadir_u >= 5
-    targets_pd_now = sums[now] >= 1.2 * nadir_now and sums[now] - nadir_now >= 5
-    new_u = {x["id"]: x.get("mm") for x in fups[opened].get("new_lesions", [])}
-    new_now = {x["id"]: x.get("mm") for x in fups[index].get("new_lesions", [])}
-    why = []
-    extra = [i for i in new_now if i not in new_u]
-    if extra:
-        why.append(f"a further new lesion ({', '.join(extra)}) appeared")
-    grew_new = sum(v or 0 for k, v in new_now.items() if k in new_u and new_u[k]) - sum(
-        v for v in new_u.values() if v)
-    if new_u and grew_new >= 5:
-        why.append(f"the new lesions grew {grew_new} mm in sum (5 mm or more confirms)")
-    if targets_pd_at_u and sums[now] - sums[u] >= 5:
-        why.append(f"the target sum grew a further {sums[now] - sums[u]} mm, from {sums[u]} to "
-                   f"{sums[now]} mm (5 mm or more confirms)")
-    if not targets_pd_at_u and targets_pd_now:
-        why.append(f"the target sum, {sums[now]} mm, now meets RECIST progression in its own "
-                   f"right (+20% and +5 mm over the nadir of {nadir_now} mm): progression in a "
-                   f"new category confirms")
-    if fups[index].get("nontarget") == "PD":
-        why.append("non-target lesions progressed")
-    if not why:
-        why.append("the progression continued")
-    return (f"after unconfirmed progression (iUPD) at week {fups[opened]['week']}, "
-            + " and ".join(why) + ": iCPD")
-
-
 class ClassifyExercise:
     """"Classify this patient": one simulated patient's scans as a table and a figure; the
     student picks the response at the last scan shown and the engine checks it and explains
@@ -339,58 +239,3 @@ class ClassifyExercise:
         self.feedback.value = (f"<p><strong>{html.escape(verdict)}</strong> "
                                f"{html.escape(explanation)}.</p>")
         return Feedback(correct, given, self.expected, explanation)
-
-
-def draw_case(seed: int, criteria: str = "recist1.1") -> tuple[simulate.VirtualPatient, dict]:
-    """The simulated patient of exercise ``seed``, cut at the scan to classify, and the
-    engine's result (the answer is its last time point's response)."""
-    rng = np.random.default_rng(seed)
-    props = simulate.DEFAULT_PROPORTIONS["immunotherapy"]
-    pattern = str(rng.choice(list(props), p=list(props.values())))
-    full = simulate.simulate_patient(rng, f"EX-{seed:03d}", "immunotherapy", pattern,
-                                     criteria=criteria)
-    scan = int(rng.integers(1, len(full.weeks)))  # which follow-up to ask about
-    patient = _truncate(full, scan)
-    return patient, classify(patient.document)
-
-
-def _truncate(patient: simulate.VirtualPatient, scan: int) -> simulate.VirtualPatient:
-    """The patient as seen at follow-up ``scan``: later scans removed."""
-    from dataclasses import replace
-
-    doc = dict(patient.document)
-    doc["followups"] = patient.document["followups"][:scan]
-    lesions = tuple(replace(lz, mm=lz.mm[: scan + 1]) for lz in patient.lesions)
-    weeks = patient.weeks[: scan + 1]
-    return replace(patient, weeks=weeks, lesions=lesions, document=doc,
-                   nontarget_status=patient.nontarget_status[: scan + 1],
-                   new_lesions={w: v for w, v in patient.new_lesions.items() if w <= weeks[-1]})
-
-
-def trajectory_alt(p: simulate.VirtualPatient) -> str:
-    sums = p.sums_mm.tolist()
-    steps = "; ".join(f"week {w}: {s} mm" for w, s in zip(p.weeks, sums, strict=True))
-    return (f"Line chart of simulated patient {p.id}: {len(p.lesions)} target lesions and their "
-            f"sum in millimetres at each scan ({steps}).")
-
-
-def scan_table_html(p: simulate.VirtualPatient) -> str:
-    """HTML table of a patient's scans: one row per lesion, one column per scan."""
-    head = "".join(f"<th>week {w}</th>" for w in p.weeks)
-    rows = []
-    for lz in p.lesions:
-        kind = "node, short axis" if lz.node else "longest diameter"
-        cells = "".join(f"<td>{mm} mm</td>" for mm in lz.mm)
-        rows.append(f"<tr><th>{lz.id} {html.escape(lz.organ)} ({kind})</th>{cells}</tr>")
-    sums = "".join(f"<td><strong>{s} mm</strong></td>" for s in p.sums_mm.tolist())
-    rows.append(f"<tr><th>Sum of targets</th>{sums}</tr>")
-    nt = "".join(f"<td>{'-' if i == 0 else html.escape(s)}</td>"
-                 for i, s in enumerate(p.nontarget_status))
-    rows.append(f"<tr><th>Non-target lesions</th>{nt}</tr>")
-    new = "".join(
-        "<td>" + (", ".join(f"{x['id']} {x['mm']} mm" for x in p.new_lesions.get(w, ()))
-                  or "none") + "</td>"
-        for w in p.weeks)
-    rows.append(f"<tr><th>New lesions</th>{new}</tr>")
-    return ("<table class='ic-scan-table'><caption>Simulated scan measurements</caption>"
-            f"<thead><tr><th>Lesion</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")

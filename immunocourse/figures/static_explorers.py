@@ -23,8 +23,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from immunocourse.figures import plots
-from immunocourse.figures.live_explorers import draw_case, explain, scan_table_html, trajectory_alt
+from immunocourse.figures.cases import scan_table_html, trajectory_alt
 from immunocourse.science import simulate, tumour_model
+from immunocourse.science.cases import draw_case
+from immunocourse.science.explain import explain
 from immunocourse.science.response import IRECIST_LABELS, RECIST_LABELS, classify
 
 _FRAME_ARGS = {"mode": "immediate", "frame": {"duration": 0, "redraw": True},

@@ -38,9 +38,9 @@ is not a PR.
 RECIST 1.1 decisions
 - The nadir is the smallest sum of a fully evaluated scan, baseline included. A scan
   with a target missing never becomes the nadir: its sum is only a lower bound.
-- Target PD: sum >= 120% of the nadir AND >= nadir + 5 mm. A scan with missing targets
-  is still PD when the measured targets alone meet this (the missing ones can only add);
-  otherwise it is NE whatever the measured ones show.
+- Target PD (:func:`target_progression`): sum >= 120% of the nadir AND >= nadir + 5 mm.
+  A scan with missing targets is still PD when the measured targets alone meet this (the
+  missing ones can only add); otherwise it is NE whatever the measured ones show.
 - Target CR: every non-nodal target 0 mm and every nodal target < 10 mm (the sum may
   then be > 0). The PD test comes first, so nodes growing from 4+4 to 9+9 mm are PD.
 - Target PR: sum <= 70% of the baseline sum (exactly -30% is PR); else SD. Each scan is
@@ -85,8 +85,12 @@ iRECIST decisions (labels iCR iPR iSD iUPD iCPD NE)
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
 
 RECIST_LABELS = ("CR", "PR", "SD", "PD", "NE")
 IRECIST_LABELS = ("iCR", "iPR", "iSD", "iUPD", "iCPD", "NE")
@@ -121,6 +125,33 @@ def _ge(a: float, b: float) -> bool:
     # a >= b, tolerant of float noise so that exactly -30% or exactly +5 mm given in
     # decimals (e.g. 33 -> 23.1) lands on the side the rule intends.
     return a >= b - 1e-9 * max(1.0, abs(b))
+
+
+def target_progression(total: float, nadir: float) -> bool:
+    """RECIST 1.1 target progression: a target sum ``total`` at least 20% over the ``nadir``
+    *and* at least 5 mm over it. Exactly +20% or exactly +5 mm counts, also when float
+    arithmetic lands a hair short (33.7 -> 40.44 mm is exactly +20%)."""
+    return _ge(total - nadir, 5) and _ge(5 * total, 6 * nadir)
+
+
+def target_progression_array(totals: np.ndarray, nadirs: np.ndarray) -> np.ndarray:
+    """:func:`target_progression` elementwise over numpy arrays (same comparisons, same
+    tolerance), for simulated cohorts."""
+    import numpy as np  # here, not at the top: the engine and its CLI run without numpy
+
+    totals, nadirs = np.asarray(totals), np.asarray(nadirs)
+    return _ge_array(totals - nadirs, 5) & _ge_array(5 * totals, 6 * nadirs)
+
+
+def _ge_array(a: np.ndarray, b: np.ndarray | float) -> np.ndarray:
+    import numpy as np
+
+    return a >= b - 1e-9 * np.maximum(1.0, np.abs(b))
+
+
+def confirms_growth(grew_mm: float) -> bool:
+    """iRECIST: a further growth of at least 5 mm in sum confirms progression."""
+    return _ge(grew_mm, 5)
 
 
 # --------------------------------------------------------------------------- input
@@ -195,8 +226,43 @@ def _list(value: Any, place: str) -> list:
     return value
 
 
-def _parse(data: Any, criteria: str | None):
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A baseline target lesion."""
+
+    id: str
+    node: bool
+    mm: float
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """A follow-up as parsed: target sizes by id (a missing id was not evaluated), the
+    non-target state, and the new lesions by id (mm None = not measurable)."""
+
+    week: float
+    sizes: dict[str, float]
+    nontarget: str
+    new: dict[str, float | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Case:
+    criteria: str
+    targets: tuple[Target, ...]
+    scans: tuple[Scan, ...]
+
+
+def _parse(data: Any, criteria: str | None) -> _Case:
     doc = _obj(data, "", ("baseline", "followups"), ("criteria",))
+    criteria = _parse_criteria(doc, criteria)
+    targets, has_nontargets = _parse_baseline(doc["baseline"])
+    scans = _parse_followups(doc["followups"], targets, has_nontargets)
+    return _Case(criteria, targets, scans)
+
+
+def _parse_criteria(doc: dict, criteria: str | None) -> str:
+    """The override if given, else the document's; both must be known names."""
     if criteria is None:
         if "criteria" not in doc:
             raise _err("criteria", "missing (use 'recist1.1' or 'irecist')")
@@ -207,8 +273,12 @@ def _parse(data: Any, criteria: str | None):
         raise _err(where, f"unknown criteria {criteria!r} (use 'recist1.1' or 'irecist')")
     if "criteria" in doc and doc["criteria"] not in CRITERIA:
         raise _err("criteria", f"unknown criteria {doc['criteria']!r}")
+    return criteria
 
-    base = _obj(doc["baseline"], "baseline", ("targets", "nontargets"))
+
+def _parse_baseline(raw: Any) -> tuple[tuple[Target, ...], bool]:
+    """The target lesions (1 to 5, at most 2 per organ) and whether non-targets exist."""
+    base = _obj(raw, "baseline", ("targets", "nontargets"))
     raw_targets = _list(base["targets"], "baseline.targets")
     has_nontargets = base["nontargets"]
     if not isinstance(has_nontargets, bool):
@@ -220,101 +290,138 @@ def _parse(data: Any, criteria: str | None):
             "baseline.targets",
             f"{len(raw_targets)} target lesions; RECIST 1.1 allows at most {_MAX_TARGETS}",
         )
-    targets: list[tuple[str, bool, float]] = []
+    targets: list[Target] = []
     per_organ: dict[object, int] = {}
-    for i, raw in enumerate(raw_targets):
-        place = f"baseline.targets[{i}]"
-        t = _obj(raw, place, ("id", "organ", "node", "mm"))
-        tid = _string(t["id"], f"{place}.id")
-        organ = _string(t["organ"], f"{place}.organ")
-        node = t["node"]
-        if not isinstance(node, bool):
-            raise _err(f"{place}.node", f"expected true or false, got {_kind(node)}")
-        mm = _size(t["mm"], f"{place}.mm")
-        if any(tid == other for other, _, _ in targets):
-            raise _err(f"{place}.id", f"duplicate lesion id {tid!r}")
-        if node and mm < 15:
-            raise _err(f"{place}.mm", f"a nodal target needs a short axis >= 15 mm, got {mm!r}")
-        if not node and mm < 10:
-            raise _err(f"{place}.mm", f"a non-nodal target must measure >= 10 mm, got {mm!r}")
-        key = _NODES if node else organ.strip().casefold()
-        per_organ[key] = per_organ.get(key, 0) + 1
-        if per_organ[key] > _MAX_PER_ORGAN:
-            what = "lymph-node targets (all nodes count as one organ)" if node else (
-                f"targets in organ {organ!r}"
-            )
-            raise _err(
-                "baseline.targets",
-                f"{per_organ[key]} {what}; RECIST 1.1 allows at most {_MAX_PER_ORGAN} per organ",
-            )
-        targets.append((tid, node, mm))
-    target_ids = {tid for tid, _, _ in targets}
+    for i, raw_target in enumerate(raw_targets):
+        target, organ = _parse_target(raw_target, f"baseline.targets[{i}]", targets)
+        _count_organ(target, organ, per_organ)
+        targets.append(target)
+    return tuple(targets), has_nontargets
 
-    followups = []
+
+def _parse_target(raw: Any, place: str, earlier: list[Target]) -> tuple[Target, str]:
+    """One baseline target and its organ, measurable by RECIST 1.1."""
+    t = _obj(raw, place, ("id", "organ", "node", "mm"))
+    tid = _string(t["id"], f"{place}.id")
+    organ = _string(t["organ"], f"{place}.organ")
+    node = t["node"]
+    if not isinstance(node, bool):
+        raise _err(f"{place}.node", f"expected true or false, got {_kind(node)}")
+    mm = _size(t["mm"], f"{place}.mm")
+    if any(tid == other.id for other in earlier):
+        raise _err(f"{place}.id", f"duplicate lesion id {tid!r}")
+    if node and mm < 15:
+        raise _err(f"{place}.mm", f"a nodal target needs a short axis >= 15 mm, got {mm!r}")
+    if not node and mm < 10:
+        raise _err(f"{place}.mm", f"a non-nodal target must measure >= 10 mm, got {mm!r}")
+    return Target(tid, node, mm), organ
+
+
+def _count_organ(target: Target, organ: str, per_organ: dict[object, int]) -> None:
+    """Count the target against its organ (all lymph nodes are one organ); at most 2."""
+    key = _NODES if target.node else organ.strip().casefold()
+    per_organ[key] = per_organ.get(key, 0) + 1
+    if per_organ[key] > _MAX_PER_ORGAN:
+        what = "lymph-node targets (all nodes count as one organ)" if target.node else (
+            f"targets in organ {organ!r}"
+        )
+        raise _err(
+            "baseline.targets",
+            f"{per_organ[key]} {what}; RECIST 1.1 allows at most {_MAX_PER_ORGAN} per organ",
+        )
+
+
+def _parse_followups(raw: Any, targets: tuple[Target, ...],
+                     has_nontargets: bool) -> tuple[Scan, ...]:
+    """Every follow-up, in strictly increasing weeks after baseline."""
+    target_ids = {t.id for t in targets}
+    scans: list[Scan] = []
     last_week = None
-    for j, raw in enumerate(_list(doc["followups"], "followups")):
+    for j, raw_scan in enumerate(_list(raw, "followups")):
         place = f"followups[{j}]"
-        fu = _obj(raw, place, ("week", "targets"), ("nontarget", "new_lesions"))
-        week = _number(fu["week"], f"{place}.week")
-        if week <= 0:
-            raise _err(f"{place}.week", f"must be after baseline (> 0), got {week!r}")
-        if last_week is not None and week <= last_week:
-            raise _err(
-                f"{place}.week",
-                f"week {week!r} is not after the previous follow-up (week {last_week!r})",
-            )
+        fu = _obj(raw_scan, place, ("week", "targets"), ("nontarget", "new_lesions"))
+        week = _parse_week(fu["week"], f"{place}.week", last_week)
         last_week = week
-        sizes_raw = fu["targets"]
-        if not isinstance(sizes_raw, dict):
-            raise _err(f"{place}.targets", f"expected an object of id: mm, got {_kind(sizes_raw)}")
-        sizes: dict[str, float] = {}
-        for tid, mm in sizes_raw.items():
-            if tid not in target_ids:
-                raise _err(f"{place}.targets", f"unknown lesion id {tid!r}")
-            kind = type(mm)
-            # Fast path for the common clean value; the slow path names the problem.
-            if not ((kind is int or (kind is float and math.isfinite(mm))) and 0 <= mm <= _MAX_MM):
-                if mm is None:
-                    raise _err(
-                        f"{place}.targets.{_name(tid)}",
-                        "null is not a size: give mm (0 = gone, 5 = too small to measure) "
-                        "or leave the id out if it was not evaluated",
-                    )
-                _size(mm, f"{place}.targets.{_name(tid)}")
-            sizes[tid] = mm
-        nt = fu.get("nontarget", "NE" if has_nontargets else "absent")
-        if nt not in NONTARGET_STATES:
-            raise _err(
-                f"{place}.nontarget",
-                f"unknown state {nt!r} (use one of: {', '.join(NONTARGET_STATES)})",
-            )
-        if has_nontargets and nt == "absent":
-            raise _err(
-                f"{place}.nontarget",
-                "'absent' but baseline.nontargets is true (use CR if they all disappeared)",
-            )
-        if not has_nontargets and nt != "absent":
-            raise _err(
-                f"{place}.nontarget",
-                f"{nt!r} but baseline.nontargets is false (new disease goes in new_lesions)",
-            )
-        new: dict[str, float | None] = {}
-        for k, raw_new in enumerate(_list(fu.get("new_lesions", []), f"{place}.new_lesions")):
-            where = f"{place}.new_lesions[{k}]"
-            lesion = _obj(raw_new, where, ("id", "mm"))
-            nid = _string(lesion["id"], f"{where}.id")
-            if nid in target_ids:
-                raise _err(f"{where}.id", f"{nid!r} is a baseline target id")
-            if nid in new:
-                raise _err(f"{where}.id", f"duplicate lesion id {nid!r}")
-            mm = lesion["mm"]
-            if mm is not None:
-                _size(mm, f"{where}.mm")
-                if mm == 0:
-                    raise _err(f"{where}.mm", "a new lesion of 0 mm is not there: leave it out")
-            new[nid] = mm
-        followups.append((week, sizes, nt, new))
-    return criteria, targets, followups
+        sizes = _parse_sizes(fu["targets"], f"{place}.targets", target_ids)
+        nt = _parse_nontarget(fu, f"{place}.nontarget", has_nontargets)
+        new = _parse_new_lesions(fu.get("new_lesions", []), f"{place}.new_lesions", target_ids)
+        scans.append(Scan(week, sizes, nt, new))
+    return tuple(scans)
+
+
+def _parse_week(value: Any, place: str, last_week: float | None) -> float:
+    week = _number(value, place)
+    if week <= 0:
+        raise _err(place, f"must be after baseline (> 0), got {week!r}")
+    if last_week is not None and week <= last_week:
+        raise _err(
+            place,
+            f"week {week!r} is not after the previous follow-up (week {last_week!r})",
+        )
+    return week
+
+
+def _parse_sizes(raw: Any, place: str, target_ids: set[str]) -> dict[str, float]:
+    """Target sizes by id; a target left out was not evaluated."""
+    if not isinstance(raw, dict):
+        raise _err(place, f"expected an object of id: mm, got {_kind(raw)}")
+    sizes: dict[str, float] = {}
+    for tid, mm in raw.items():
+        if tid not in target_ids:
+            raise _err(place, f"unknown lesion id {tid!r}")
+        kind = type(mm)
+        # Fast path for the common clean value; the slow path names the problem.
+        if not ((kind is int or (kind is float and math.isfinite(mm))) and 0 <= mm <= _MAX_MM):
+            if mm is None:
+                raise _err(
+                    f"{place}.{_name(tid)}",
+                    "null is not a size: give mm (0 = gone, 5 = too small to measure) "
+                    "or leave the id out if it was not evaluated",
+                )
+            _size(mm, f"{place}.{_name(tid)}")
+        sizes[tid] = mm
+    return sizes
+
+
+def _parse_nontarget(fu: dict, place: str, has_nontargets: bool) -> str:
+    """The non-target state; left out it is NE (not evaluated) or absent (none at baseline)."""
+    nt = fu.get("nontarget", "NE" if has_nontargets else "absent")
+    if nt not in NONTARGET_STATES:
+        raise _err(
+            place,
+            f"unknown state {nt!r} (use one of: {', '.join(NONTARGET_STATES)})",
+        )
+    if has_nontargets and nt == "absent":
+        raise _err(
+            place,
+            "'absent' but baseline.nontargets is true (use CR if they all disappeared)",
+        )
+    if not has_nontargets and nt != "absent":
+        raise _err(
+            place,
+            f"{nt!r} but baseline.nontargets is false (new disease goes in new_lesions)",
+        )
+    return nt
+
+
+def _parse_new_lesions(raw: Any, place: str, target_ids: set[str]) -> dict[str, float | None]:
+    """New lesions by id; mm None = present but not measurable."""
+    new: dict[str, float | None] = {}
+    for k, raw_new in enumerate(_list(raw, place)):
+        where = f"{place}[{k}]"
+        lesion = _obj(raw_new, where, ("id", "mm"))
+        nid = _string(lesion["id"], f"{where}.id")
+        if nid in target_ids:
+            raise _err(f"{where}.id", f"{nid!r} is a baseline target id")
+        if nid in new:
+            raise _err(f"{where}.id", f"duplicate lesion id {nid!r}")
+        mm = lesion["mm"]
+        if mm is not None:
+            _size(mm, f"{where}.mm")
+            if mm == 0:
+                raise _err(f"{where}.mm", "a new lesion of 0 mm is not there: leave it out")
+        new[nid] = mm
+    return new
 
 
 # -------------------------------------------------------------------------- engine
@@ -334,94 +441,143 @@ def _pct(value: float | None, reference: float) -> float | None:
     return float(((v - r) / r * 100).quantize(_TENTH, rounding=ROUND_HALF_UP)) + 0.0
 
 
-def _recist(targets: list, followups: list) -> list[tuple]:
-    """Per scan: (RECIST label, target PD?, non-target state, new lesions, target sizes,
-    output row). The rows carry the RECIST label; iRECIST relabels them."""
-    baseline_sum = sum(mm for _, _, mm in targets)
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """One follow-up as RECIST 1.1 reads it, with the numbers each rule compared.
+
+    ``total`` sums the targets measured (a lower bound when ``complete`` is false);
+    ``nadir`` is the nadir *before* this scan; ``target`` is the target response (CR, PR,
+    SD, PD or NE) and ``label`` the overall RECIST 1.1 response."""
+
+    scan: Scan
+    total: float
+    complete: bool
+    baseline_sum: float
+    nadir: float
+    target: str
+    label: str
+    row: dict
+
+
+def _target_response(targets: tuple[Target, ...], sizes: dict[str, float], total: float,
+                     complete: bool, nadir: float, baseline_sum: float) -> str:
+    # A partial sum is a lower bound, so it can prove PD but nothing else.
+    if target_progression(total, nadir):
+        return "PD"
+    if not complete:
+        return "NE"
+    if all(sizes[t.id] < 10 if t.node else sizes[t.id] == 0 for t in targets):
+        return "CR"
+    if _ge(7 * baseline_sum, 10 * total):
+        return "PR"
+    return "SD"
+
+
+def _overall(target: str, nt: str, new: dict) -> str:
+    if target == "PD" or nt == "PD" or new:
+        return "PD"
+    if target == "NE":
+        return "NE"
+    if target == "CR":
+        return "CR" if nt in ("CR", "absent") else "PR"
+    return target
+
+
+def _recist(targets: tuple[Target, ...], scans: tuple[Scan, ...]) -> list[Assessment]:
+    """Every scan's assessment; the rows carry the RECIST label, iRECIST relabels them."""
+    baseline_sum = sum(t.mm for t in targets)
     nadir = baseline_sum
     n_targets = len(targets)
     out = []
-    for week, sizes, nt, new in followups:
+    for scan in scans:
+        sizes = scan.sizes
         total = sum(sizes.values())
         complete = len(sizes) == n_targets
-        # A partial sum is a lower bound, so it can prove PD but nothing else.
-        target_pd = _ge(total - nadir, 5) and _ge(5 * total, 6 * nadir)
-        if target_pd:
-            target = "PD"
-        elif not complete:
-            target = "NE"
-        elif all(sizes[tid] < 10 if node else sizes[tid] == 0 for tid, node, _ in targets):
-            target = "CR"
-        elif _ge(7 * baseline_sum, 10 * total):
-            target = "PR"
-        else:
-            target = "SD"
-
-        if target == "PD" or nt == "PD" or new:
-            label = "PD"
-        elif target == "NE":
-            label = "NE"
-        elif target == "CR":
-            label = "CR" if nt in ("CR", "absent") else "PR"
-        else:
-            label = target
-
+        target = _target_response(targets, sizes, total, complete, nadir, baseline_sum)
+        label = _overall(target, scan.nontarget, scan.new)
         shown = (round(total, 2) if isinstance(total, float) else total) if complete else None
         row = {
-            "week": week,
+            "week": scan.week,
             "response": label,
             "sum_mm": shown,
             "change_from_baseline_pct": _pct(total if complete else None, baseline_sum),
             "change_from_nadir_pct": _pct(total if complete else None, nadir),
         }
-        out.append((label, target_pd, nt, new, sizes, row))
+        out.append(Assessment(scan, total, complete, baseline_sum, nadir, target, label, row))
         if complete and total < nadir:
             nadir = total
     return out
 
 
-def _irecist(assessed: list) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Confirmation:
+    """What, at a scan inside an open iUPD window, confirms progression (iRECIST); false
+    when nothing does.
+
+    ``target_growth``: mm the targets measured at the iUPD grew since, when targets had
+    progressed then and grew >= 5 mm more. ``target_progression``: targets had not
+    progressed at the iUPD and now meet RECIST PD. ``nontarget_progression``: non-targets
+    are PD. ``further_new``: new-lesion ids not present at the iUPD. ``new_growth``: mm the
+    new lesions measurable at the iUPD grew since, when >= 5 mm."""
+
+    target_growth: float | None
+    target_progression: bool
+    nontarget_progression: bool
+    further_new: tuple[str, ...]
+    new_growth: float | None
+
+    def __bool__(self) -> bool:
+        return (self.target_growth is not None or self.target_progression
+                or self.nontarget_progression or bool(self.further_new)
+                or self.new_growth is not None)
+
+
+def confirmation(at_iupd: Assessment, now: Assessment) -> Confirmation:
+    """Which iRECIST rules confirm, at ``now``, the iUPD opened at ``at_iupd``."""
+    u_sizes, u_new = at_iupd.scan.sizes, at_iupd.scan.new
+    grew = None
+    if at_iupd.target == "PD":
+        # Measured against U with the targets measured at U (EORTC FAQ: 4 mm then 2 mm).
+        grew = sum(now.scan.sizes.get(tid, 0) for tid in u_sizes) - sum(u_sizes.values())
+    u_measurable = [nid for nid, mm in u_new.items() if mm is not None]
+    new_grew = sum(now.scan.new.get(nid) or 0 for nid in u_measurable) - sum(
+        u_new[nid] for nid in u_measurable
+    )
+    return Confirmation(
+        target_growth=grew if grew is not None and confirms_growth(grew) else None,
+        target_progression=at_iupd.target != "PD" and now.target == "PD",
+        nontarget_progression=now.scan.nontarget == "PD",
+        further_new=tuple(nid for nid in now.scan.new if nid not in u_new),
+        new_growth=new_grew if u_measurable and confirms_growth(new_grew) else None,
+    )
+
+
+def _irecist(assessed: list[Assessment]) -> list[str]:
     labels: list[str] = []
-    # The open iUPD: (targets PD at U?, target sizes at U, non-targets at U, new lesions at U)
-    window = None
+    window: Assessment | None = None  # the scan that opened the iUPD still open
     confirmed = False
-    for label, target_pd, nt, new, sizes, _ in assessed:
+    for a in assessed:
         if confirmed:
             labels.append("iCPD")
             continue
         if window is None:
-            if label == "PD":
-                window = (target_pd, sizes, nt, new)
+            if a.label == "PD":
+                window = a
                 labels.append("iUPD")
             else:
-                labels.append(label if label == "NE" else "i" + label)
+                labels.append(a.label if a.label == "NE" else "i" + a.label)
             continue
-        u_target_pd, u_sizes, u_nt, u_new = window
-        if u_target_pd:
-            grew = sum(sizes.get(tid, 0) for tid in u_sizes) - sum(u_sizes.values())
-            target_trigger = _ge(grew, 5)
-        else:
-            target_trigger = target_pd
-        u_measurable = [nid for nid, mm in u_new.items() if mm is not None]
-        new_grew = sum(new.get(nid) or 0 for nid in u_measurable) - sum(
-            u_new[nid] for nid in u_measurable
-        )
-        if (
-            target_trigger
-            or nt == "PD"
-            or any(nid not in u_new for nid in new)
-            or (u_measurable and _ge(new_grew, 5))
-        ):
+        if confirmation(window, a):
             confirmed = True
             labels.append("iCPD")
-        elif label == "PD":
+        elif a.label == "PD":
             labels.append("iUPD")
-        elif label == "NE" or (nt == "NE" and u_nt == "PD"):
+        elif a.label == "NE" or (a.scan.nontarget == "NE" and window.scan.nontarget == "PD"):
             # Cannot tell whether the progression that opened the window persists.
             labels.append("NE")
         else:
             window = None
-            labels.append("i" + label)
+            labels.append("i" + a.label)
     return labels
 
 
@@ -454,9 +610,10 @@ def classify(data: dict, criteria: str | None = None) -> dict:
     ``criteria`` ("recist1.1" or "irecist") overrides ``data["criteria"]``. Raises
     :class:`ResponseInputError` naming the place of any invalid input.
     """
-    criteria, targets, followups = _parse(data, criteria)
-    assessed = _recist(targets, followups)
-    rows = [a[5] for a in assessed]
+    case = _parse(data, criteria)
+    criteria = case.criteria
+    assessed = _recist(case.targets, case.scans)
+    rows = [a.row for a in assessed]
     if criteria == "irecist":
         labels = _irecist(assessed)
         for row, label in zip(rows, labels, strict=True):
@@ -465,3 +622,10 @@ def classify(data: dict, criteria: str | None = None) -> dict:
     else:
         best = _best_recist([row["response"] for row in rows])
     return {"criteria": criteria, "timepoints": rows, "best_overall_response": best}
+
+
+def assess(data: dict, criteria: str | None = None) -> list[Assessment]:
+    """Each follow-up's RECIST 1.1 assessment: the numbers behind :func:`classify`'s labels
+    (validated the same way; ``criteria`` only matters for validation)."""
+    case = _parse(data, criteria)
+    return _recist(case.targets, case.scans)

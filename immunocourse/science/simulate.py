@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from immunocourse.content import evidence
+from immunocourse.science.response import target_progression, target_progression_array
 
 if TYPE_CHECKING:  # pandas is imported only when a table is asked for
     import pandas as pd
@@ -434,7 +435,7 @@ def _draw_group(pattern: str, rng: np.random.Generator, m: int, n_scans: int,
 
     sums = mm.sum(axis=1)  # (m, n_scans + 1)
     nadir = np.minimum.accumulate(sums, axis=1)[:, :-1]  # nadir before each follow-up
-    target_pd = (sums[:, 1:] >= 1.2 * nadir) & (sums[:, 1:] - nadir >= 5)
+    target_pd = target_progression_array(sums[:, 1:], nadir)
     new_at = _new_lesion_scans(pattern, sums, target_pd)
     pd = target_pd | new_at[:, 1:]
     change = (sums[:, 1:] - sums[:, :1]) / sums[:, :1]
@@ -532,7 +533,7 @@ def _assemble(patient_id: str, arm: str, pattern: str, g: _Group, i: int, extra:
         if pattern != "pseudoprogression":
             for s in range(1, last + 1):  # stop after the scan confirming progression
                 nadir = min(sums[:s])
-                if new_at[s] or (sums[s] >= 1.2 * nadir and sums[s] - nadir >= 5):
+                if new_at[s] or target_progression(sums[s], nadir):
                     last = min(last, s + 1)
                     break
     weeks = [interval * s for s in range(last + 1)]
