@@ -74,7 +74,7 @@ bench: setup
 grade-demo: setup
 	$(BIN)/python scripts/grade_demo.py
 
-## mutate: mutation testing of the RECIST engine and quiz scoring (not in make test)
+## mutate: mutation testing of the RECIST engine, its explanations and quiz scoring
 mutate: setup
 	rm -rf mutants
 	env -u PYTHONPATH $(BIN)/mutmut run --max-children $$(nproc)

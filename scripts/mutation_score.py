@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,9 +31,10 @@ def main() -> int:
     score = 100 * stats["killed"] / judged if judged else 0.0
     print(f"mutants: {stats['total']}  killed: {stats['killed']}  survived: {stats['survived']}"
           f"  timeout: {stats.get('timeout', 0)}  not checked: {stats.get('not_checked', 0)}")
+    mutated = ", ".join(tomllib.loads((ROOT / "pyproject.toml").read_text())
+                        ["tool"]["mutmut"]["only_mutate"])
     print(f"mutation score: {score:.1f}% of {judged} judged mutants "
-          f"(immunocourse/science/response.py, immunocourse/quiz/scoring.py; "
-          f"{os.cpu_count()} cores)")
+          f"({mutated}; {os.cpu_count()} cores)")
     for name in survivors:
         print(f"survived: {name}")
     return 0
