@@ -466,18 +466,7 @@ def test_a_student_cannot_have_a_test_cell_skipped(tmp_path: Path):
     from immunocourse.grading.preprocessors import GRADING_SKIP_TAG
 
     course = new_course(tmp_path / "course", banks_dir=COURSE_BANKS, quiz_ids=[QUIZ])
-    source = course / "source" / "exercise"
-    source.mkdir(parents=True)
-    nb = _notebook(
-        "### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION",
-        "### BEGIN HIDDEN TESTS\nassert answer == 42\n### END HIDDEN TESTS")
-    nb.cells[0].metadata["nbgrader"] = {"grade": False, "grade_id": "work", "locked": False,
-                                        "schema_version": 3, "solution": True, "task": False}
-    nb.cells[1].metadata["nbgrader"] = {"grade": True, "grade_id": "check", "locked": True,
-                                        "points": 1, "schema_version": 3, "solution": False,
-                                        "task": False}
-    nbformat.write(nb, source / "exercise.ipynb")
-    run_nbgrader(course, "generate_assignment", "exercise")
+    _exercise(course)
     released = nbformat.read(course / "release" / "exercise" / "exercise.ipynb", as_version=4)
     for student, answer, tags in (("honest", "42", []),
                                   ("skipper", "None", ["skip-execution", GRADING_SKIP_TAG])):

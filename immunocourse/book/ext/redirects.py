@@ -18,6 +18,8 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from immunocourse.book.ext.notebooks import NOTEBOOKS, NOTEBOOKS_OUT
+
 logger = logging.getLogger(__name__)
 
 # old docname -> new docname: every lesson page that was renamed (add a line per rename)
@@ -31,8 +33,6 @@ RENAMED_NOTEBOOKS: dict[str, str] = {
     "04-types.ipynb": "04-immunotherapy-types.ipynb",
     "05-cancers.ipynb": "05-cancers-treated.ipynb",
 }
-NOTEBOOKS_OUT = "notebooks"  # where the book's extension copies the notebooks
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"  # the copies' sources
 GENERATOR = '<meta name="generator" content="immunocourse.book.redirects">'  # marks our pages
 
 
