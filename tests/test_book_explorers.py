@@ -49,9 +49,12 @@ def test_a_start_value_outside_the_frames_is_refused():
         static_explorers.tumour_boost(boosts=(1.0, 2.0), start=7.0)
 
 
-def test_the_book_module_does_not_load_widgets():
-    """The static book builds without ipywidgets: no widget module is even imported."""
-    code = ("import sys, immunocourse.figures.static_explorers\n"
+@pytest.mark.parametrize("module", ["immunocourse.figures.static_explorers",
+                                    "immunocourse.lessons.measuring_response"])
+def test_the_book_module_does_not_load_widgets(module: str):
+    """The static book's explorers and lesson 7's module (the page's exercise and its
+    explanations) load without ipywidgets: no widget module is even imported."""
+    code = (f"import sys, {module}\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'ipywidgets'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120, check=True)

@@ -14,8 +14,10 @@ from typing import ClassVar
 
 import numpy as np
 
-from immunocourse.figures import live_explorers, plots
+from immunocourse.figures import plots
+from immunocourse.figures.cases import scan_table_html
 from immunocourse.science import simulate
+from immunocourse.science.explain import explain
 from immunocourse.science.response import classify
 
 # Literature numbers quoted by the page and the quiz, each beside its citation key.
@@ -144,7 +146,7 @@ def case_figure(case_id: str, labels: bool = False):
 
 def case_table_html(case_id: str) -> str:
     """The case's measurements: one row per target lesion, one column per scan."""
-    return live_explorers.scan_table_html(case_patient(case_id)).replace(
+    return scan_table_html(case_patient(case_id)).replace(
         "Simulated scan measurements", f"Worked case {case_id} (invented): measurements")
 
 
@@ -167,7 +169,7 @@ def answer_rows(case_id: str) -> list[dict]:
 def explanation(case_id: str, index: int) -> str:
     """The engine's reason for the iRECIST label at follow-up ``index`` (0-based)."""
     doc = CASES[case_id].document
-    return live_explorers.explain(doc, classify_case(case_id, "irecist"), index)
+    return explain(doc, classify_case(case_id, "irecist"), index)
 
 
 def answer_html(case_id: str) -> str:
