@@ -20,6 +20,11 @@ _LESSON_PAGE = re.compile(r"^book/(\d\d)-")
 WELCOME_PAGE, WELCOME_NUMBERS = "book/index", ("00", "01")  # the start and welcome notebooks
 
 
+def student_notebooks() -> list[Path]:
+    """The notebooks the book copies into its output: ``notebooks/NN-*.ipynb``."""
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+
+
 def lesson_notebooks(pagename: str, notebooks: Path = NOTEBOOKS) -> list[Path]:
     """The student notebooks of a lesson page: ``book/NN-topic`` -> ``notebooks/NN-*.ipynb``
     (a lesson may have more than one, e.g. an explorer beside the lesson); the welcome page
@@ -68,7 +73,7 @@ def _copy_notebooks(app: Sphinx, exception: Exception | None) -> None:
         return
     target = Path(app.outdir) / NOTEBOOKS_OUT
     target.mkdir(exist_ok=True)
-    for notebook in sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb")):
+    for notebook in student_notebooks():
         (target / notebook.name).write_bytes(notebook.read_bytes())
 
 

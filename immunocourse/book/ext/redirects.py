@@ -4,7 +4,7 @@ Issue 18 named each lesson after its quiz id (``book/04-types`` became
 ``book/04-immunotherapy-types``). Bookmarks, links in an LMS and last term's handouts still
 name the old pages and the old notebook downloads, so after an HTML build each old page is a
 small page that sends the reader on, and each old notebook name holds a copy of the renamed
-notebook. A Sphinx extension of its own, listed in ``_config.yml``'s ``extra_extensions``.
+notebook. A feature of the book's extension (:mod:`immunocourse.book.ext`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from immunocourse.book.ext.notebooks import NOTEBOOKS, NOTEBOOKS_OUT
+from immunocourse.book.ext.notebooks import NOTEBOOKS_OUT, student_notebooks
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,8 @@ RENAMED_NOTEBOOKS: dict[str, str] = {
     "04-types.ipynb": "04-immunotherapy-types.ipynb",
     "05-cancers.ipynb": "05-cancers-treated.ipynb",
 }
-GENERATOR = '<meta name="generator" content="immunocourse.book.redirects">'  # marks our pages
+# Marks our pages, so a rebuild removes only those; the module's first name, kept stable.
+GENERATOR = '<meta name="generator" content="immunocourse.book.redirects">'
 
 
 def redirect_html(old: str, new: str, title: str, lang: str = "en") -> str:
@@ -106,7 +107,7 @@ def _build_finished(app: Sphinx, exception: Exception | None) -> None:
               if new in env.found_docs}
     outdir = Path(app.outdir)
     remove_leftovers(outdir, RENAMED_PAGES, RENAMED_NOTEBOOKS,
-                     {nb.name for nb in NOTEBOOKS.glob("*.ipynb")})
+                     {nb.name for nb in student_notebooks()})
     write_redirects(outdir, RENAMED_PAGES, titles, app.config.language or "en")
     copy_renamed_notebooks(outdir, RENAMED_NOTEBOOKS)
 
