@@ -57,6 +57,7 @@ from jupyter_client.provisioning import LocalProvisioner
 from nbgrader.preprocessors import Execute
 from traitlets import DottedObjectName, Enum, Type, Unicode
 
+# GRADER_SECRETS was defined here before kernel_env held it: old imports of it still work.
 from immunocourse.grading.kernel_env import GRADER_SECRETS, strip_grader_secrets  # noqa: F401
 from immunocourse.grading.submission import GRADING_SKIP_TAG
 
