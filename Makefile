@@ -66,8 +66,13 @@ test: book lint
 lint: setup
 	$(BIN)/ruff check $(wildcard immunocourse tests scripts benchmarks quizzes)
 
-## bench: print build and grading figures for this machine
-bench: setup
+## readability: reading grade (Flesch-Kincaid, SMOG) of every lesson page and safety section
+.PHONY: readability
+readability: book
+	$(BIN)/python -m immunocourse.book.readability
+
+## bench: print build, grading and readability figures for this machine
+bench: setup readability
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 ## grade-demo: grade three simulated students in _build/grade-demo/
