@@ -116,6 +116,56 @@ def prose(root: Tag) -> str:
     return "\n".join(lines)
 
 
+_ROLE = re.compile(r"\{([a-z:]+)\}`([^`]*)`")
+_HIDDEN_ROLES = ("term", "cite", "cite:p", "cite:t", "cite:ps", "cite:ts")
+
+
+def _role(match: re.Match) -> str:
+    role, body = match.group(1), match.group(2)
+    if role in _HIDDEN_ROLES:
+        return ""
+    if role.startswith("glue"):
+        return "10"
+    explicit = re.match(r"(.*?)\s*<[^>]*>$", body)
+    return explicit.group(1) if explicit else "this page"
+
+
+def source_prose(markdown: str) -> str:
+    """A quick estimate of a MyST page's prose from its source, for writing without a
+    build: roles, code cells, headings, tables and the quiz and reading list are dropped as
+    the built-page measurement drops them; a glued number reads as "10". The built page's
+    figure (:func:`prose`) is the one the targets hold."""
+    text = re.sub(r"\A---\n.*?\n---\n", "", markdown, flags=re.S)
+    text = re.sub(r"^(`{3,}|:{3,})\{(code-cell|glue:[a-z]+|quiz|bibliography|figure|"
+                  r"raw|math|list-table|table)\}.*?^\1\s*$", "", text, flags=re.S | re.M)
+    text = re.sub(r"^(`{3,}|:{3,})\{[a-z-]+\}.*$", "", text, flags=re.M)  # admonition openers
+    text = re.sub(r"^`{3,}\s*$|^:{3,}\s*$", "", text, flags=re.M)
+    text = re.sub(r"^:[a-z-]+:.*$", "", text, flags=re.M)  # directive options
+    text = re.sub(r"^## (Quiz|Further reading)\n.*?(?=^## |\Z)", "", text, flags=re.S | re.M)
+    text = re.sub(r"^(#+ .*|\(.*\)=|\|.*\|)\s*$", "", text, flags=re.M)
+    text = _ROLE.sub(_role, text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links
+    text = re.sub(r"`[^`]*`", "", text)  # inline code
+    text = text.replace("**", "").replace("*", "")
+    blocks, current = [], []
+    for line in text.split("\n") + [""]:
+        stripped = line.strip()
+        marker = re.match(r"^(- |\* |\d+\. |: )", stripped)
+        if (not stripped or marker) and current:
+            blocks.append(" ".join(current))
+            current = []
+        if stripped:
+            current.append(stripped[marker.end():] if marker else stripped)
+    lines = []
+    for block in blocks:
+        block = re.sub(r"\s+", " ", re.sub(r"\(\s*[;,]?\s*\)", "", block)).strip()
+        block = re.sub(r"\s+([.,;:!?)])", r"\1", block)
+        block = re.sub(r"[;:,]$", ".", block)
+        if len(block) > 1:
+            lines.append(block if block[-1] in ".!?" else block + ".")
+    return "\n".join(lines)
+
+
 def _normalise(text: str) -> str:
     """Keep textstat's sentence splitter from breaking at decimal points and abbreviations."""
     for short, long in _ABBREVIATIONS.items():
@@ -213,7 +263,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--html", type=Path, default=Path("_build/html"),
                         help="the built book (default: _build/html)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    parser.add_argument("--source", nargs="+", type=Path, metavar="PAGE.md",
+                        help="estimate from MyST sources instead, without a build "
+                             "(quick, for writing; the targets hold for built pages)")
+    parser.add_argument("--show", action="store_true",
+                        help="with --source: print the text measured")
     args = parser.parse_args(argv)
+    if args.source:
+        for path in args.source:
+            try:
+                text = source_prose(path.read_text(encoding="utf-8"))
+            except OSError as exc:
+                print(f"readability: {exc}", file=sys.stderr)
+                return 1
+            if args.show:
+                print(text)
+            print(_table(f"{path} (estimate from source)", [score(str(path), text)]))
+        return 0
     try:
         pages, safety = report(args.html)
     except (ValueError, OSError) as exc:
