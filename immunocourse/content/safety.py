@@ -21,16 +21,18 @@ EMERGENCY_SIGNS: tuple[str, ...] = (
 )
 
 EMERGENCY_RULE = (
-    "Chest pain, fainting, severe breathlessness, confusion or a seizure (fit): call the "
-    "emergency number for an ambulance (999 in the UK, 911 in the US, 112 in the EU). "
+    "For chest pain, fainting, severe breathlessness, confusion or a seizure (fit), call an "
+    "ambulance. Use the emergency number: 999 in the UK, 911 in the US, 112 in the EU. "
     "Do not drive yourself. Then tell your care team."
 )
 
 FEVER_THRESHOLD_C = 38
 
+# Asked as questions so that a reader sees at once whether the rule is theirs; measured at
+# Flesch-Kincaid grade 5 (the safety sections' target is 6 or lower).
 FEVER_RULE = (
-    "After CAR T, TIL or TCR T-cell therapy, during treatment with a T-cell engager, or while "
-    "you take high-dose steroids for a side effect: a temperature of "
-    f"{FEVER_THRESHOLD_C} °C or more, shivering, dizziness, confusion or trouble speaking. "
-    "Call the treating team at once, day or night."
+    "Have you had CAR T, TIL or TCR T cells? Are you on a T-cell engager? Do you take "
+    "high-dose steroids for a side effect? Then call the treating team at once, day or night, "
+    f"if you get any of these: a temperature of {FEVER_THRESHOLD_C} °C or more, shivering, "
+    "dizziness, confusion or trouble speaking."
 )
