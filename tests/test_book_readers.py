@@ -9,11 +9,11 @@ import re
 from pathlib import Path
 
 import pytest
-from axe import describe, run_axe
-from page_weight import first_visit
 
 from immunocourse.book import ext
+from tests.axe import describe, run_axe
 from tests.helpers.paths import toc_pages
+from tests.page_weight import first_visit
 
 PAGES = [*toc_pages(), "index.html", "search.html", "genindex.html"]
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}

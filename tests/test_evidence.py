@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from citations import BIB_KEYS
 
 from immunocourse.content import evidence
 from immunocourse.figures import evidence_plots
 from immunocourse.figures.plots import alt_text
+from tests.citations import BIB_KEYS
 
 
 def all_keys() -> set[str]:

@@ -7,11 +7,11 @@ from __future__ import annotations
 import math
 
 import pytest
-from citations import page, record_problems
 
 from immunocourse.figures import palette
 from immunocourse.figures.plots import alt_text
 from immunocourse.lessons import biomarkers as bm
+from tests.citations import page, record_problems
 
 PAGE = page("12-biomarkers.md")
 RECORDS = [*bm.APPROVALS, *bm.NUMBERS]

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from citations import BIB_KEYS, record_problems
 
 from immunocourse.lessons import cell_therapies as ct
+from tests.citations import BIB_KEYS, record_problems
 
 
 def test_every_record_is_sourced_and_dated() -> None:

@@ -5,10 +5,10 @@ the explorer redraws."""
 from __future__ import annotations
 
 import pytest
-from citations import page, record_problems
 
 from immunocourse.figures.plots import alt_text
 from immunocourse.lessons import earlier_treatment as et
+from tests.citations import page, record_problems
 
 PAGE = page("13-earlier-treatment.md")
 RECORDS = [*et.RESULTS, *et.SINGLE_ARM]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from citations import BIB_KEYS
-
 from immunocourse.figures.plots import alt_text
 from immunocourse.lessons import immunotherapy_types
 from immunocourse.quiz import find_bank, load_bank
+from tests.citations import BIB_KEYS
 
 
 def test_every_dated_drug_cites_a_source_in_the_bibliography() -> None:

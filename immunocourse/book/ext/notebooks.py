@@ -47,8 +47,9 @@ def notebook_links_html(pagename: str, notebooks: Sequence[Path]) -> str:
         f'<p class="admonition-title">Work through this lesson in JupyterLab</p>'
         f"<p>Download the student {noun} {links}, or open {'it' if len(notebooks) == 1 else 'them'}"
         " from the course folder: run <code>make start</code>, and JupyterLab opens with every "
-        f"notebook in <code>notebooks/</code>. The {noun} run the explorers live and hold "
-        "the quiz for grading.</p></aside>")
+        f"notebook in <code>notebooks/</code>. "
+        f"{'It runs' if len(notebooks) == 1 else 'They run'} the explorers live and "
+        f"{'holds' if len(notebooks) == 1 else 'hold'} the quiz for grading.</p></aside>")
 
 
 def _add_notebook_links(app: Sphinx, pagename: str, body: str) -> str:
