@@ -145,6 +145,25 @@ def test_no_page_loads_scripts_or_styles_from_outside(built_book: Path, page: st
     assert loaded == []
 
 
+@pytest.mark.parametrize("module", [
+    "immunocourse/content/evidence.py", "immunocourse/lessons/side_effects.py",
+    "immunocourse/science/response.py", "immunocourse/figures/plots.py",
+    "immunocourse/quiz/sphinx.py", "quizzes/banks/side-effects.yml",
+])
+def test_the_fingerprint_sees_every_layer(tmp_path: Path, module: str) -> None:
+    """A page's output depends on every layer below it: a change to any of them must drop
+    the cached pages (a fingerprint of immunocourse/book/ alone once served stale pages)."""
+    from immunocourse.book.build import package_fingerprint
+
+    for name in ("immunocourse", "quizzes/banks"):
+        shutil.copytree(ROOT / name, tmp_path / name,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    before = package_fingerprint(tmp_path)
+    with open(tmp_path / module, "a") as f:
+        f.write("\n# changed\n")
+    assert package_fingerprint(tmp_path) != before
+
+
 def test_a_package_change_drops_both_page_caches(tmp_path: Path) -> None:
     """Pages compute with immunocourse: after it changes, every page must run and be read."""
     from immunocourse.book.build import invalidate_stale_cache, package_fingerprint

@@ -30,13 +30,19 @@ def build_command(
     return cmd
 
 
-def package_fingerprint() -> str:
-    """Hash of the code and banks that pages import: what the execution cache can't see."""
+def package_fingerprint(root: Path = ROOT) -> str:
+    """Hash of the code and banks that pages import: what the execution cache can't see.
+
+    The whole package, every layer (a page imports ``lessons``, which imports ``content``,
+    ``science`` and ``figures``), not only this folder.
+    """
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    sources = sorted(package.rglob("*.py")) + sorted((ROOT / "quizzes" / "banks").glob("*.yml"))
+    package = root / "immunocourse"
+    sources = sorted(p for p in package.rglob("*") if p.is_file() and p.suffix != ".pyc"
+                     and "__pycache__" not in p.parts)
+    sources += sorted((root / "quizzes" / "banks").glob("*.yml"))
     for path in sources:
-        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
