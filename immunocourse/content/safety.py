@@ -28,11 +28,12 @@ EMERGENCY_RULE = (
 
 FEVER_THRESHOLD_C = 38
 
-# Asked as questions so that a reader sees at once whether the rule is theirs; measured at
-# Flesch-Kincaid grade 5 (the safety sections' target is 6 or lower).
+# Asked as questions so that a reader sees at once whether the rule is theirs. Confusion,
+# fainting and a fit are on the ambulance list, so this rule sends them there first rather
+# than to a phone call: the two rules never disagree.
 FEVER_RULE = (
     "Have you had CAR T, TIL or TCR T cells? Are you on a T-cell engager? Do you take "
     "high-dose steroids for a side effect? Then call the treating team at once, day or night, "
-    f"if you get any of these: a temperature of {FEVER_THRESHOLD_C} °C or more, shivering, "
-    "dizziness, confusion or trouble speaking."
+    f"if you get a temperature of {FEVER_THRESHOLD_C} °C or more, shivering, dizziness or "
+    "trouble speaking. If you are confused, faint or have a fit, call an ambulance first."
 )
