@@ -41,3 +41,12 @@ def test_timeline_has_alt_text_and_a_row_per_event() -> None:
     fig = monitoring.timeline_figure()
     assert "not a real protocol" in alt_text(fig)
     assert len(fig.data) == len(monitoring.ILLUSTRATIVE.events())
+
+
+def test_thyroid_question_follows_the_guideline_interval() -> None:
+    """ASCO 2021 (Schneider): TSH every 4 to 6 weeks during treatment, free T4 added with
+    symptoms or an abnormal TSH. The bank's key states the module's interval."""
+    low, high = monitoring.THYROID_TEST_EVERY_WEEKS
+    q = load_bank(find_bank("monitoring")).question("tsh-measures")
+    assert q.answer.startswith(f"TSH every {low} to {high} weeks")
+    assert "free T4" in q.answer and "symptoms" in q.answer and "abnormal" in q.answer

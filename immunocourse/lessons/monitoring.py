@@ -3,7 +3,8 @@
 The schedule is a course illustration, not a real protocol: each trial protocol or care team
 sets its own. Two of its intervals follow the ASCO guideline on immune-related side effects
 (Brahmer 2018 and its 2021 update, Schneider 2021): liver tests before each infusion, and a
-thyroid test (TSH) every 4 to 6 weeks. The iRECIST confirmation window (4 to 8 weeks after a
+thyroid test (TSH) every 4 to 6 weeks during treatment, with free T4 added when there are
+symptoms or the TSH is abnormal. The iRECIST confirmation window (4 to 8 weeks after a
 first, unconfirmed progression) is from Seymour 2017. The figure, the page and the quiz all
 read these parameters from here.
 """
@@ -19,7 +20,7 @@ from immunocourse.figures import lesson_plots
 from immunocourse.science.response import percent_change
 
 # Cited intervals, in weeks, with their sources.
-THYROID_TEST_EVERY_WEEKS = (4, 6)  # TSH in patients without symptoms: schneider2021
+THYROID_TEST_EVERY_WEEKS = (4, 6)  # routine TSH during treatment: schneider2021
 IRECIST_CONFIRM_WEEKS = (4, 8)  # confirm an iUPD 4-8 weeks later: seymour2017
 
 
