@@ -3,18 +3,26 @@ consensus say."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from immunocourse.lessons import cell_therapies as ct
-from tests.citations import BIB_KEYS, record_problems
+from immunocourse.quiz.bank import BANKS_DIR
+from tests.citations import BIB_KEYS, page, record_problems
+
+PAGE = page("11-cell-therapies.md")
 
 
 def test_every_record_is_sourced_and_dated() -> None:
     records = [*ct.PRODUCTS, *ct.CAR_T_STEPS, ct.STAY_NEAR, ct.ASTCT, *ct.LABEL_NUMBERS]
     for r in records:
         assert not record_problems(r), r
+    # The records added for the review of issue 19 are cited on the page that quotes them.
+    for r in [*ct.MORE_CAR_T, *ct.HARM_RATES, *ct.LATE_RATES]:
+        assert not record_problems(r, cited_on=PAGE), r
     for p in ct.PRODUCTS:  # the approval date's own source, read by lessons 4 and 12 too
         assert p.approval_key in BIB_KEYS, f"{p.name}: {p.approval_key!r} not in references.bib"
 
@@ -24,6 +32,35 @@ def test_us_approval_years() -> None:
     assert years == {"tisagenlecleucel": "2017", "lifileucel": "2024",
                      "afamitresgene autoleucel": "2024", "blinatumomab": "2014",
                      "teclistamab": "2022", "tarlatamab": "2024", "tebentafusp": "2022"}
+
+
+def test_lymphoma_and_myeloma_car_t_approvals() -> None:
+    years = {p.short_name: p.year for p in ct.MORE_CAR_T}
+    assert years == {"axi-cel": 2017, "ide-cel": 2021, "cilta-cel": 2022}
+    assert {p.target for p in ct.MORE_CAR_T} == {"CD19", "BCMA"}
+
+
+def test_how_often_crs_and_nerve_problems_happen() -> None:
+    # Yescarta label (ZUMA-1, 108 patients); MajesTEC-1 (Moreau 2022, 165 patients).
+    axicel = ct.harm_rate("axicabtagene ciloleucel", ct.CRS)
+    assert (axicel.patients, axicel.any_grade, axicel.grade3_plus) == (108, 94, 13)
+    assert ct.harm_rate("axicabtagene ciloleucel", "neurological problems").any_grade == 87
+    tec = ct.harm_rate("teclistamab", ct.CRS)
+    assert (tec.patients, tec.any_grade, tec.grade3_plus) == (165, 72.1, 0.6)
+    assert ct.harm_rate("teclistamab", "neurological problems").any_grade == 14.5
+    assert ct.harm_rates_table().count("<tr>") == len(ct.HARM_RATES) + 1
+
+
+def test_long_term_effects_after_car_t() -> None:
+    # Cordeiro et al. 2024: ranges across the studies of CD19 CAR T in lymphoma.
+    assert ct.late_rate("severe low blood counts more than 30").text == "30% to 40%"
+    assert ct.late_rate("severe low blood counts more than 90").text == "3% to 22%"
+    assert ct.late_rate("IgG").text == "44% to 53%"
+    assert ct.late_rate("given antibodies").text == "27% to 38%"
+    later = PAGE.split("## Later risks and long-term effects", 1)[1].split("\n## ", 1)[0]
+    for effect in ("Low blood counts", "Low antibodies", "Infections", "Second cancers",
+                   "Brain and memory problems"):
+        assert f"\n{effect}\n: " in later, effect
 
 
 def test_boxed_warnings_as_on_the_labels() -> None:
@@ -60,6 +97,14 @@ def test_crs_grade_follows_astct(fever: bool, bp: str, o2: str, grade: int) -> N
     assert ct.crs_grade(fever, bp, o2) == grade
 
 
+def test_crs_grade_needs_no_fever_once_treated() -> None:
+    """Lee 2019: after antipyretics, tocilizumab or steroids, fever is no longer required;
+    blood pressure and oxygen set the grade."""
+    assert ct.crs_grade(False, ct.BP_ONE_PRESSOR, ct.O2_NONE, fever_treated=True) == 3
+    assert ct.crs_grade(False, ct.BP_NONE, ct.O2_PRESSURE, fever_treated=True) == 4
+    assert "paracetamol" in ct.crs_table() and "tocilizumab" in ct.crs_table()
+
+
 @pytest.mark.parametrize(("score", "grade"), [(10, 0), (9, 1), (7, 1), (6, 2), (3, 2),
                                               (2, 3), (0, 3)])
 def test_icans_grade_from_ice_follows_astct(score: int, grade: int) -> None:
@@ -75,6 +120,42 @@ def test_bad_grading_input_is_a_clear_error() -> None:
         ct.icans_grade_from_ice(11)
     with pytest.raises(ValueError, match="oxygen must be one of"):
         ct.crs_grade(True, ct.BP_NONE, "a lot")
+
+
+def test_icans_table_follows_astct_motor_and_oedema_rows() -> None:
+    """Lee 2019, Table 5: focal or local oedema is grade 3; deep focal motor weakness
+    (hemiparesis or paraparesis) and diffuse oedema are grade 4."""
+    grades = {g: signs for g, _, signs in ct.ICANS_SIGNS}
+    assert "focal or local oedema" in grades["3"]
+    assert "hemiparesis or paraparesis" in grades["4"]
+    assert "diffuse oedema" in grades["4"] and "over 5 minutes" in grades["4"]
+
+
+def test_urgent_care_section_prints_the_shared_rules() -> None:
+    """The section carries the label lesson 9 links to and glues both rules verbatim from
+    immunocourse.content.safety: a seizure needs an ambulance, not a phone call."""
+    assert "(cell-therapy-urgent-care)=\n## When to get urgent care" in PAGE
+    section = PAGE.split("## When to get urgent care", 1)[1].split("\n## ", 1)[0]
+    assert "{glue:text}`fever_rule`" in section and "{glue:text}`emergency_rule`" in section
+    assert 'glue("fever_rule", safety.FEVER_RULE' in PAGE
+    assert 'glue("emergency_rule", safety.EMERGENCY_RULE' in PAGE
+    assert "Paracetamol can bring a fever down and hide it" in section
+    for sign in ("bleed or bruise", "infection", "months later"):
+        assert sign in section
+    takeaways = PAGE.split("## Key takeaways", 1)[1].split("\n## ", 1)[0]
+    assert re.search(r"ambulance for confusion, severe breathlessness, chest pain, fainting "
+                     r"or a\s+seizure", takeaways)
+
+
+def test_driving_quiz_agrees_with_the_labels_on_carers() -> None:
+    """The 2025 label changes set no carer rule; quiz, steps table and page say the team
+    decides."""
+    bank = yaml.safe_load((BANKS_DIR / "cell-therapies.yml").read_text())
+    driving = next(q for q in bank["questions"] if q["id"] == "driving-weeks")
+    assert "still need a caregiver" not in driving["explanation"]
+    assert "no rule about a carer" in driving["explanation"]
+    assert "team says whether a caregiver" in ct.steps_table()
+    assert "set no\nrule about a carer" in PAGE
 
 
 def test_quiz_examples() -> None:

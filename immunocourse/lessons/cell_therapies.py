@@ -49,10 +49,15 @@ class Product:
         return int(self.us_approval[:4])
 
 
-# Boxed warnings as worded on the US labels (checked 2026-12-01): Kymriah (Novartis HCP site
-# and FDA's 2024 T-cell malignancy requirement), Amtagvi (label), Tecelra (DailyMed, August
+# The harms each US label's boxed warning names (checked 2026-12-01): Kymriah (Novartis HCP
+# site and FDA's 2024 T-cell malignancy requirement), Amtagvi (label), Tecelra (DailyMed, August
 # 2024), Blincyto (Amgen safety information), Tecvayli, Imdelltra (label revised
 # November 2025), Kimmtrak (DailyMed).
+# Kymriah's boxed warning was revised in June 2025 (openFDA label record, "recent major
+# changes": Boxed Warning 6/2025; the REMS section removed 6/2025). The revised box could not
+# be read in full on 2026-12-07, so the page names these harms in its own words and does not
+# quote the box. The Yescarta, Tecartus and Carvykti boxes read that day head the harm
+# "secondary hematological malignancies"; check Kymriah's current wording before quoting it.
 PRODUCTS: tuple[Product, ...] = (
     Product("tisagenlecleucel", "Kymriah", CAR_T, "CD19 on B cells",
             "B-cell acute lymphoblastic leukaemia in children and young adults",
@@ -98,6 +103,49 @@ PRODUCTS: tuple[Product, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class CarTApproval:
+    """A CAR T product for lymphoma or myeloma that the page names beside tisagenlecleucel:
+    what it recognises and its first US approval (ISO date or year-month)."""
+
+    name: str
+    brand: str
+    short_name: str  # what doctors call it, such as "axi-cel"
+    target: str
+    cancer: str
+    us_approval: str
+    key: str
+    source: str
+    checked: str = CHECKED
+
+    @property
+    def year(self) -> int:
+        return int(self.us_approval[:4])
+
+
+# Approvals: Yescarta label ("Initial U.S. Approval: October 2017"); FDA news release on
+# Abecma, the first cell-based gene therapy for myeloma (March 2021); FDA D.I.S.C.O. on
+# Carvykti ("On February 28, 2022, the FDA approved ...").
+MORE_CAR_T: tuple[CarTApproval, ...] = (
+    CarTApproval("axicabtagene ciloleucel", "Yescarta", "axi-cel", "CD19",
+                 "large B-cell lymphoma", "2017-10", "yescartalabel2017",
+                 "Yescarta US label, initial US approval October 2017"),
+    CarTApproval("idecabtagene vicleucel", "Abecma", "ide-cel", "BCMA", "multiple myeloma",
+                 "2021-03", "fdaidecabtagene2021", "FDA news release, March 2021"),
+    CarTApproval("ciltacabtagene autoleucel", "Carvykti", "cilta-cel", "BCMA",
+                 "multiple myeloma", "2022-02-28", "fdaciltacabtagene2022",
+                 "FDA D.I.S.C.O. Burst Edition on Carvykti, 28 February 2022"),
+)
+
+
+def car_t(short_name: str) -> CarTApproval:
+    """One of :data:`MORE_CAR_T` by its short name, such as ``"axi-cel"``."""
+    for p in MORE_CAR_T:
+        if p.short_name == short_name:
+            return p
+    raise KeyError(f"no CAR T product {short_name!r}")
+
+
 def product(name: str) -> Product:
     for p in PRODUCTS:
         if p.name == name:
@@ -128,10 +176,11 @@ def products_table() -> str:
 
 
 def boxed_warning_table() -> str:
-    """The harms in each US label's boxed warning, and the tissue type a patient must have."""
+    """The harms each US label's boxed warning names, and the tissue type a patient must
+    have. The harms are named, not quoted: labels are revised (Kymriah's box in June 2025)."""
     rows = [[f"{p.name} ({p.brand})", "; ".join(p.boxed_warning), p.hla or "none"]
             for p in PRODUCTS]
-    return html_table(["Treatment", "Boxed warning on the US label", "Tissue type needed"],
+    return html_table(["Treatment", "Harms the boxed warning names", "Tissue type needed"],
                       rows, "Boxed warnings, the FDA's strongest warning (US labels)")
 
 
@@ -168,8 +217,8 @@ CAR_T_STEPS: tuple[Step, ...] = (
          "usually under 30 minutes", "washucart",
          "Washington University cellular immunotherapy programme, patient guide"),
     Step("Watching for side effects",
-         "Daily checks at first; the patient stays near the treatment centre with a "
-         "caregiver and must not drive.",
+         "Daily checks for at least the first week; the patient stays near the treatment "
+         "centre and must not drive. The team says whether a caregiver must stay too.",
          "at least 2 weeks (US labels since June 2025)", "fdarems2025",
          "FDA safety communication, 26 June 2025"),
 )
@@ -178,7 +227,10 @@ CAR_T_STEPS: tuple[Step, ...] = (
 @dataclass(frozen=True)
 class StayNearRule:
     """The US label advice after CAR T infusion for BCMA- and CD19-directed products: weeks
-    to stay near the treatment centre and not to drive, before and after June 2025."""
+    to stay near the treatment centre and not to drive, before and after June 2025.
+
+    The FDA's June 2025 label changes set monitoring, staying near the centre and driving;
+    they set no rule about a caregiver, which the treating team decides."""
 
     stay_near_weeks_before: int
     stay_near_weeks_now: int
@@ -213,7 +265,8 @@ OXYGEN = (O2_NONE, O2_LOW, O2_HIGH, O2_PRESSURE)
 
 @dataclass(frozen=True)
 class Grading:
-    """A grading scale's source, and the fever (deg C) that CRS grading requires."""
+    """A grading scale's source, and the fever (deg C) that CRS grading requires until CRS
+    has been treated."""
 
     name: str
     fever_c: float
@@ -222,19 +275,27 @@ class Grading:
     checked: str = CHECKED
 
 
-# Lee 2019, Table 2: CRS requires a temperature of at least 38 C.
+# Lee 2019, Table 2: CRS requires a temperature of at least 38 C. Once a patient with CRS has
+# had antipyretics (such as paracetamol) or anti-cytokine treatment (tocilizumab or steroids),
+# fever is no longer required: the grade is then driven by low blood pressure and low oxygen.
 ASTCT = Grading("ASTCT consensus grading of CRS and ICANS", 38)
 
+# What can bring the fever of CRS down, so that the grade no longer needs it (Lee 2019).
+FEVER_MASKED_BY = ("paracetamol or another fever-lowering drug", "tocilizumab", "steroids")
 
-def crs_grade(fever: bool, blood_pressure: str = BP_NONE, oxygen: str = O2_NONE) -> int:
-    """ASTCT CRS grade, 0 to 4: a fever of at least ``ASTCT.fever_c`` is required, and the
-    grade is set by the more severe of low blood pressure and low oxygen (Lee 2019,
-    Table 2)."""
+
+def crs_grade(fever: bool, blood_pressure: str = BP_NONE, oxygen: str = O2_NONE,
+              fever_treated: bool = False) -> int:
+    """ASTCT CRS grade, 0 to 4: the grade is set by the more severe of low blood pressure and
+    low oxygen (Lee 2019, Table 2). A fever of at least ``ASTCT.fever_c`` is required, unless
+    ``fever_treated``: the patient already has CRS and has had a fever-lowering drug,
+    tocilizumab or steroids, which can hide the fever. Then the grade rests on blood pressure
+    and oxygen; with neither low it stays 1, as the CRS is already there."""
     if blood_pressure not in BLOOD_PRESSURE:
         raise ValueError(f"blood_pressure must be one of {BLOOD_PRESSURE}, not {blood_pressure!r}")
     if oxygen not in OXYGEN:
         raise ValueError(f"oxygen must be one of {OXYGEN}, not {oxygen!r}")
-    if not fever:
+    if not fever and not fever_treated:
         return 0
     return 1 + max(BLOOD_PRESSURE.index(blood_pressure), OXYGEN.index(oxygen))
 
@@ -265,20 +326,37 @@ def icans_example_grade() -> str:
 
 
 def crs_table() -> str:
-    rows = [[str(g), f"yes ({ASTCT.fever_c:g} C or more)",
+    rows = [[str(g), f"{ASTCT.fever_c:g} C or more, unless already treated*",
              BLOOD_PRESSURE[g - 1], OXYGEN[g - 1]] for g in range(1, 5)]
     return html_table(["CRS grade", "Fever", "Low blood pressure", "Low oxygen"], rows,
                       "ASTCT grading of cytokine release syndrome; the worse of the two "
-                      "columns sets the grade (Lee et al. 2019)")
+                      "columns sets the grade. *Once CRS has been treated with "
+                      f"{', '.join(FEVER_MASKED_BY[:-1])} or {FEVER_MASKED_BY[-1]}, a fever is "
+                      "no longer needed (Lee et al. 2019)")
+
+
+# Lee 2019, Table 5 (ICANS): the grade is the worst of the ICE score, alertness, seizures,
+# motor findings and raised pressure or swelling in the brain. Tremor does not count.
+ICANS_SIGNS: tuple[tuple[str, str, str], ...] = (
+    ("1", "7 to 9", "wakes by itself"),
+    ("2", "3 to 6", "wakes to voice"),
+    ("3", "0 to 2", "wakes only to touch; or a seizure that settles quickly (or one seen only "
+     "on an EEG that settles with treatment); or swelling in one part of the brain on a scan "
+     "(focal or local oedema)"),
+    ("4", "0, cannot be woken to do the test",
+     "cannot be woken, or needs strong or repeated touch to wake; or a seizure lasting over "
+     "5 minutes, or seizures one after another without recovery in between; or deep "
+     "weakness of one side of the body or of both legs (hemiparesis or paraparesis); or "
+     "swelling all through the brain on a scan (diffuse oedema), or other signs of raised "
+     "pressure in the skull"),
+)
 
 
 def icans_table() -> str:
-    rows = [["1", "7 to 9", "wakes by itself"], ["2", "3 to 6", "wakes to voice"],
-            ["3", "0 to 2", "wakes only to touch; or a seizure that settles quickly"],
-            ["4", "cannot be tested", "cannot be woken, or a long seizure, new weakness "
-             "or brain swelling"]]
+    rows = [list(row) for row in ICANS_SIGNS]
     return html_table(["ICANS grade", "ICE score (out of 10)", "Alertness and other signs"],
-                      rows, "ASTCT grading of ICANS, simplified (Lee et al. 2019)")
+                      rows, "ASTCT grading of ICANS: the worst sign sets the grade "
+                      "(Lee et al. 2019)")
 
 
 # --- Later risks ---------------------------------------------------------------------------
@@ -323,3 +401,107 @@ def steps_table() -> str:
     rows = [[str(i), s.name, s.what, s.how_long] for i, s in enumerate(CAR_T_STEPS, 1)]
     return html_table(["Step", "What happens", "In detail", "How long"], rows,
                       "CAR T-cell treatment step by step")
+
+
+# --- How often CRS and nerve problems happen -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HarmRate:
+    """How often a harm happened in the trial behind a US approval: per cent of the patients
+    treated, of any grade and of grade 3 or higher (``None`` where the source gives none)."""
+
+    product: str
+    trial: str
+    patients: int
+    harm: str
+    any_grade: float
+    grade3_plus: float | None
+    key: str
+    source: str
+    checked: str = CHECKED
+
+
+# Yescarta label as first approved (October 2017), warnings 5.1 and 5.2: "In Study 1, CRS
+# occurred in 94% (101/108) of patients ..., including >= Grade 3 (Lee grading system) CRS in
+# 13% (14/108)"; "Neurologic toxicities occurred in 87% of patients." Study 1 is ZUMA-1
+# (phases 1 and 2, 108 patients). Neelapu et al. (N Engl J Med 2017) report the 101 patients
+# of phase 2 alone; their figures were not read, so the label's are used.
+# MajesTEC-1 (Moreau et al., N Engl J Med 2022; 165 patients): CRS in 72.1% (119/165), grade 3
+# in 0.6% (one patient), none of grade 4; neurotoxic events in 14.5%, ICANS in 3.0%.
+HARM_RATES: tuple[HarmRate, ...] = (
+    HarmRate("axicabtagene ciloleucel", "ZUMA-1", 108, CRS, 94, 13, "yescartalabel2017",
+             "Yescarta US label (October 2017), section 5.1: ZUMA-1, 108 patients"),
+    HarmRate("axicabtagene ciloleucel", "ZUMA-1", 108, "neurological problems", 87, None,
+             "yescartalabel2017",
+             "Yescarta US label (October 2017), section 5.2: ZUMA-1, 108 patients"),
+    HarmRate("teclistamab", "MajesTEC-1", 165, CRS, 72.1, 0.6, "moreau2022",
+             "Moreau et al., N Engl J Med 2022 (MajesTEC-1, 165 patients)"),
+    HarmRate("teclistamab", "MajesTEC-1", 165, "neurological problems", 14.5, None,
+             "moreau2022", "Moreau et al., N Engl J Med 2022 (MajesTEC-1, 165 patients)"),
+)
+
+
+def harm_rate(product_name: str, harm: str) -> HarmRate:
+    for r in HARM_RATES:
+        if r.product == product_name and r.harm == harm:
+            return r
+    raise KeyError(f"no rate of {harm!r} for {product_name!r}")
+
+
+def harm_rates_table() -> str:
+    """How often CRS and nerve problems happened in the trials behind two approvals."""
+    rows = [[f"{r.product} ({r.trial}, {r.patients} patients)", r.harm, f"{r.any_grade:g}%",
+             "not given" if r.grade3_plus is None else f"{r.grade3_plus:g}%"]
+            for r in HARM_RATES]
+    return html_table(["Treatment (trial)", "Harm", "Any grade", "Grade 3 or higher"], rows,
+                      "How often CRS and nerve problems happened (Yescarta US label 2017; "
+                      "Moreau et al. 2022)")
+
+
+# --- Living with the long-term effects -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LateRate:
+    """A long-term effect after CD19 CAR T cells for lymphoma: the range of the share of
+    patients across the trials and real-world studies a review pooled."""
+
+    what: str
+    low: float
+    high: float
+    unit: str
+    key: str
+    source: str
+    checked: str = CHECKED
+
+    @property
+    def text(self) -> str:
+        """The range as a reader sees it, such as "3% to 22%"."""
+        return f"{self.low:g}{self.unit} to {self.high:g}{self.unit}"
+
+
+# Cordeiro et al., Front Oncol 2024 (late events after CD19 CAR T for B-cell lymphoma),
+# abstract: grade 3-4 cytopenia beyond 30 days in 30-40% and beyond 90 days in 3-22%; IgG
+# below 400 mg/dL in 44-53%; 27-38% receive immunoglobulin (IVIG) replacement. The review also
+# finds late infections uncommon and rarely severe unless more treatment follows, late nerve
+# and memory problems uncommon, T-cell lymphoma extremely rare, and myeloid cancers not rare
+# but not clearly caused by the CAR T cells.
+LATE_RATES: tuple[LateRate, ...] = (
+    LateRate("severe low blood counts more than 30 days after the infusion", 30, 40, "%",
+             "cordeiro2024", "Cordeiro et al., Front Oncol 2024 (review, CD19 CAR T in lymphoma)"),
+    LateRate("severe low blood counts more than 90 days after the infusion", 3, 22, "%",
+             "cordeiro2024", "Cordeiro et al., Front Oncol 2024 (review, CD19 CAR T in lymphoma)"),
+    LateRate("IgG antibody level below 400 mg/dL", 44, 53, "%", "cordeiro2024",
+             "Cordeiro et al., Front Oncol 2024 (review, CD19 CAR T in lymphoma)"),
+    LateRate("given antibodies (immunoglobulin) by drip", 27, 38, "%", "cordeiro2024",
+             "Cordeiro et al., Front Oncol 2024 (review, CD19 CAR T in lymphoma)"),
+)
+
+
+def late_rate(what_starts: str) -> LateRate:
+    """The long-term effect whose description starts with ``what_starts``."""
+    for r in LATE_RATES:
+        if r.what.startswith(what_starts):
+            return r
+    raise KeyError(f"no long-term effect starting {what_starts!r}")
