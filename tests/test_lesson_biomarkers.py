@@ -14,7 +14,7 @@ from immunocourse.lessons import biomarkers as bm
 from tests.citations import page, record_problems
 
 PAGE = page("12-biomarkers.md")
-RECORDS = [*bm.APPROVALS, *bm.NUMBERS]
+RECORDS = [*bm.APPROVALS, *bm.NUMBERS, bm.ODAC_2024]
 
 
 def test_worked_example_scores() -> None:
@@ -80,7 +80,7 @@ def test_per_thousand_counts_add_up() -> None:
 
 
 @pytest.mark.parametrize("record", RECORDS, ids=lambda r: getattr(r, "name", None)
-                         or r.biomarker)
+                         or getattr(r, "biomarker", None) or r.date)
 def test_every_number_has_a_cited_checked_source(record) -> None:
     assert not record_problems(record, cited_on=PAGE)
 
@@ -92,6 +92,24 @@ def test_approval_dates_are_the_fdas_and_read_as_words() -> None:
     assert "dates are the FDA" in bm.approvals_table()
     with pytest.raises(ValueError):
         bm.date_text("2017")
+
+
+def test_a_negative_result_rules_some_uses_out() -> None:
+    # Since 2025 the US labels of pembrolizumab and nivolumab limit a first treatment of
+    # advanced HER2-negative gastric/GEJ adenocarcinoma and of oesophageal cancer to PD-L1 of
+    # 1 or more (a CPS), after the FDA advisory committee of 26 September 2024.
+    cutoff = bm.number("gastro_pdl1_cutoff")
+    assert (cutoff.value, cutoff.unit) == (1, "CPS")
+    assert bm.number("gastro_limit_year").value == 2025
+    assert bm.date_text(bm.ODAC_2024.date) == "26 September 2024"
+    section = PAGE[PAGE.index("## The limits of these tests"):PAGE.index("## Key takeaways")]
+    assert "does rule treatment out" in section and "HER2-negative" in section
+    assert "{glue:text}`gastro_pdl1_cutoff`" in section
+
+
+def test_tps_counts_membrane_staining_of_tumour_cells_only() -> None:
+    tps = PAGE[PAGE.index("(TPS)\n:"):PAGE.index("(CPS)\n:")]
+    assert "membrane" in tps and "cytoplasm" in tps and "nor do immune cells" in tps
 
 
 def test_page_links_the_urgent_care_lesson_and_names_the_boxed_warning() -> None:

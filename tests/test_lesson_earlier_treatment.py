@@ -11,7 +11,7 @@ from immunocourse.lessons import earlier_treatment as et
 from tests.citations import page, record_problems
 
 PAGE = page("13-earlier-treatment.md")
-RECORDS = [*et.RESULTS, *et.SINGLE_ARM]
+RECORDS = [*et.RESULTS, *et.SINGLE_ARM, *et.STUDY_FIGURES]
 
 
 def test_quiz_keys() -> None:
@@ -33,6 +33,22 @@ def test_single_arm_shares() -> None:
         et.single_arm("Nobody 2030")
 
 
+def test_dostarlimab_is_one_growing_study_in_which_some_cancers_came_back() -> None:
+    # Cercek 2022 and 2025 report one phase 2 study (NCT04165772): 12 of 12, then 49 of 49
+    # rectal cancers with a clinical complete response; across all 117 patients of 2025,
+    # 92% recurrence-free at 2 years, median follow-up 20.0 months.
+    assert et.single_arm("Cercek 2025").pct == 100.0  # 49 of 49
+    assert et.study_figure("Cercek 2025 patients").value == 117
+    assert et.study_figure("Cercek 2025 recurrence-free").value == 92
+    assert et.study_figure("Cercek 2025 follow-up").value == 20.0
+    section = PAGE[PAGE.index("## Rectal cancer"):PAGE.index("## Combining")]
+    assert "one study, led by one cancer centre" in section
+    assert "some cancers did come back" in section
+    takeaways = PAGE[PAGE.index("## Key takeaways"):PAGE.index("## Quiz")]
+    assert "two small reports" not in takeaways and "one small study" in takeaways
+    assert "came back" in takeaways
+
+
 @pytest.mark.parametrize("trial", et.trials())
 def test_every_trial_reports_benefit_and_serious_harm(trial: str) -> None:
     rows = [r for r in et.RESULTS if r.trial == trial]
@@ -42,8 +58,8 @@ def test_every_trial_reports_benefit_and_serious_harm(trial: str) -> None:
     assert trial in PAGE
 
 
-@pytest.mark.parametrize("record", RECORDS,
-                         ids=lambda r: f"{getattr(r, 'trial', None) or r.study}")
+@pytest.mark.parametrize("record", RECORDS, ids=lambda r: getattr(r, "trial", None)
+                         or getattr(r, "study", None) or r.name)
 def test_every_number_has_a_cited_checked_source(record) -> None:
     assert not record_problems(record, cited_on=PAGE)
 

@@ -21,7 +21,11 @@ from immunocourse.figures.tables import html_table
 from immunocourse.lessons import cell_therapies
 
 CHECKED = "2026-12-01"
+CHECKED_2026_12_07 = "2026-12-07"  # records added or re-read for issue 19
 CPS_CAP = 100  # 22C3 pharmDx interpretation: a CPS above 100 is reported as 100
+# 22C3 pharmDx interpretation manual (agilent22c3cps): a tumour cell counts for the TPS when
+# its membrane stains, partly or fully, at any intensity; cytoplasmic staining and immune
+# cells are left out. The CPS adds lymphocytes and macrophages (membrane or cytoplasm).
 
 
 # --- Published facts -----------------------------------------------------------------
@@ -142,6 +146,34 @@ NUMBERS: tuple[PublishedNumber, ...] = (
     PublishedNumber("kim_discordant", 7, "cancers", "cancers whose PD-L1 result differed "
                     "between small tissue cores and the whole removed specimen",
                     "kim2017pdl1", "Kim et al., Oncotarget 2017", CHECKED),
+    # Hirsch 2017 (Blueprint phase 1), abstract: 39 lung cancers stained with 22C3, 28-8,
+    # SP142 and SP263; 22C3, 28-8 and SP263 stained comparable shares of tumour cells, SP142
+    # fewer; for 14 of the 38 cases, the PD-L1 class (above or below the cut-off) depended on
+    # which assay and scoring system was used.
+    PublishedNumber("blueprint_cases", 38, "cancers", "lung cancers classified with each of "
+                    "four PD-L1 tests and its own cut-off (Blueprint phase 1)",
+                    "hirsch2017blueprint", "Hirsch et al., J Thorac Oncol 2017",
+                    CHECKED_2026_12_07),
+    PublishedNumber("blueprint_discordant", 14, "cancers", "of them, classified above or below "
+                    "the cut-off depending on which test and scoring system was used",
+                    "hirsch2017blueprint", "Hirsch et al., J Thorac Oncol 2017",
+                    CHECKED_2026_12_07),
+    # Keytruda and Opdivo US labels (fdapembrolizumablabel2026, fdanivolumablabel2026), as
+    # revised in 2025 (FDA letters of 22 May 2025, reported by MMIT on 12 June 2025): first
+    # treatment of advanced HER2-negative gastric or gastro-oesophageal junction
+    # adenocarcinoma, and of advanced oesophageal cancer, only for tumours with PD-L1 of 1 or
+    # more. The score is the CPS, except nivolumab with or without ipilimumab in oesophageal
+    # squamous cell carcinoma, whose label and trial (CheckMate 648) count tumour cells only.
+    PublishedNumber("gastro_pdl1_cutoff", 1, "CPS", "lowest PD-L1 score for a first treatment "
+                    "of advanced stomach or oesophageal cancer with pembrolizumab or nivolumab "
+                    "in the US labels since 2025", "fdapembrolizumablabel2026",
+                    "KEYTRUDA and OPDIVO US prescribing information, 2025 revisions",
+                    CHECKED_2026_12_07),
+    PublishedNumber("gastro_limit_year", 2025, "year", "year the US labels of pembrolizumab "
+                    "and nivolumab were narrowed to PD-L1 of 1 or more in these cancers",
+                    "fdanivolumablabel2026",
+                    "OPDIVO and KEYTRUDA US prescribing information, 2025 revisions",
+                    CHECKED_2026_12_07),
     # Huang 2021, Table 2: TPS >= 50% in 31.1% (5189/16,666) of real-world NSCLC samples,
     # and 30.2% (500/1653) of those screened for KEYNOTE-024.
     PublishedNumber("tps50_prevalence", 31.1, "%", "lung cancer samples in a US reference "
@@ -151,6 +183,32 @@ NUMBERS: tuple[PublishedNumber, ...] = (
                     "KEYNOTE-024 with a TPS of 50% or more", "huang2021",
                     "Huang et al., Mod Pathol 2021", CHECKED),
 )
+
+
+@dataclass(frozen=True)
+class AdvisoryMeeting:
+    """A meeting of the FDA's Oncologic Drugs Advisory Committee and what it advised."""
+
+    date: str  # ISO date
+    question: str
+    votes: str
+    key: str
+    source: str
+    checked: str
+
+
+# FDA ODAC, 26 September 2024 (meeting announcement; votes as reported by MMIT, 12 June 2025,
+# and Targeted Oncology): PD-1 inhibitors as first treatment of HER2-negative, microsatellite
+# stable gastric or GEJ adenocarcinoma (10 to 2, 1 abstention) and of oesophageal squamous
+# cell carcinoma (11 to 1, 1 abstention) did not have a favourable benefit-risk balance when
+# PD-L1 expression was below 1. The 2025 label revisions followed.
+ODAC_2024 = AdvisoryMeeting(
+    "2024-09-26",
+    "PD-1 inhibitors as first treatment of advanced HER2-negative gastric or GEJ "
+    "adenocarcinoma and of oesophageal squamous cell carcinoma with PD-L1 below 1",
+    "10 to 2 and 11 to 1 that the benefit did not outweigh the risk",
+    "fdaodac2024", "FDA Oncologic Drugs Advisory Committee, 26 September 2024",
+    CHECKED_2026_12_07)
 
 
 def number(name: str) -> PublishedNumber:
