@@ -24,6 +24,12 @@ LAY_SIGNS = {
 }
 
 
+# --- The page (issue 19) ---------------------------------------------------------------------
+
+PAGE = page("09-side-effects.md")
+FLAT = " ".join(PAGE.split())  # the page with its line breaks folded, for phrase checks
+
+
 @pytest.mark.parametrize("term", sorted(LAY_SIGNS))
 def test_each_organ_has_its_lay_signs_on_the_printable_checklist(term: str) -> None:
     sign = side_effects.organ_sign(term)
@@ -44,6 +50,23 @@ def test_the_card_prints_both_urgent_care_rules_verbatim() -> None:
     content/safety.py, each a part of the card of its own."""
     rules = [p.get_text() for p in _card().select("p.ic-emergency-rule")]
     assert rules == [safety.EMERGENCY_RULE, safety.FEVER_RULE]
+
+
+def test_on_the_card_the_ambulance_rule_comes_first_and_says_it_wins() -> None:
+    """Chest pain, fainting and confusion are in the ambulance rule and in the lists below it
+    (the fever rule names confusion too): the card says which rule wins."""
+    paragraphs = [p.get_text() for p in _card().select("p")]
+    first = paragraphs.index(safety.EMERGENCY_RULE)
+    assert paragraphs[first - 1] == side_effects.CARD_AMBULANCE
+    assert paragraphs[first + 1] == side_effects.CARD_AMBULANCE_FIRST
+    assert first < paragraphs.index(safety.FEVER_RULE)
+
+
+def test_the_card_tells_people_on_daily_hydrocortisone_what_to_do_at_once() -> None:
+    paragraphs = [p.get_text() for p in _card().select("p")]
+    for rule in side_effects.HYDROCORTISONE_AT_ONCE:
+        assert rule in paragraphs
+        assert rule in FLAT, "the page's sick-day list must say what the card says"
 
 
 def test_the_card_and_the_text_list_the_same_signs_in_the_same_order() -> None:
@@ -204,12 +227,6 @@ def test_the_book_search_finds_this_lesson(built_book: Path, query: str) -> None
     assert "book/09-side-effects" in search_hits(built_book, query)
 
 
-# --- The page (issue 19) ---------------------------------------------------------------------
-
-PAGE = page("09-side-effects.md")
-FLAT = " ".join(PAGE.split())  # the page with its line breaks folded, for phrase checks
-
-
 def _page_section(label: str) -> str:
     start = PAGE.index(f"({label})=")
     heading_end = PAGE.index("\n", PAGE.index("\n## ", start) + 1)
@@ -222,6 +239,7 @@ def test_when_to_get_help_gives_both_rules_from_the_constants_and_the_one_urgent
     assert 'glue("emergency_rule", safety.EMERGENCY_RULE' in PAGE
     assert 'glue("fever_rule", safety.FEVER_RULE' in PAGE
     assert "```{glue:md} urgent_list" in text
+    assert side_effects.CARD_AMBULANCE_FIRST in " ".join(text.split())
     assert "side_effects.urgent_signs_markdown()" in PAGE
     # The old wording left the decision to drive to the patient (finding 3).
     assert "cannot get there safely" not in FLAT

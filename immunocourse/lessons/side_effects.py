@@ -169,19 +169,33 @@ def urgent_signs_markdown() -> str:
 # The card's headings and the sentences around the lists. The rules themselves are printed
 # from ``safety`` as they stand.
 CARD_AMBULANCE = "Call an ambulance"
+# Both lists below name signs that the ambulance rule names too (chest pain, fainting, and
+# confusion, which the fever rule also names): the stricter rule wins, on the card and page.
+CARD_AMBULANCE_FIRST = "This rule comes first, even when a sign is also in a list below."
 CARD_AT_ONCE = "Call your care team at once, day or night"
 CARD_AT_ONCE_TEXT = ("Do this for any sign below. If you cannot reach them, go to an "
-                     "emergency department. A sign in the ambulance rule above always needs "
-                     "an ambulance.")
+                     "emergency department.")
+CARD_HYDROCORTISONE = "If you take hydrocortisone every day"
+# The two sick-day rules that need action at once (ASCO 2021, Table 4; Simpson et al. 2020;
+# the Addison's Disease Self-Help Group's emergency steps: inject, then call for help). The
+# page's "Living on hydrocortisone" list gives them in the same words (a test checks).
+HYDROCORTISONE_AT_ONCE: tuple[str, ...] = (
+    "If you are being sick and cannot keep your tablets down, use your emergency "
+    "hydrocortisone injection. Then get urgent medical help.",
+    "Know the signs of an adrenal crisis: being sick, feeling dizzy when you stand up, and "
+    "confusion. If you have them, use your injection and call an ambulance.",
+)
 CARD_FEVER = "Fever and other signs after some treatments"
 CARD_SAME_DAY = ("For any other new or worse symptom, call your care team the same day. Say "
                  "that you are on immunotherapy, and show your alert card.")
 
 
 def emergency_checklist() -> str:
-    """The printable card: the ambulance rule, then one line with a tick box per sign that
-    needs the care team at once (lay words first, then the organ and the medical term in a
-    ``medical-term`` span), then the fever rule, each rule printed verbatim from ``safety``."""
+    """The printable card: the ambulance rule; one line with a tick box per sign that needs
+    the care team at once (lay words first, then the organ and the medical term in a
+    ``medical-term`` span); what to do at once on daily hydrocortisone; the fever rule; and
+    the same-day rule for anything else. The two shared rules are printed verbatim from
+    ``safety``."""
     e = html.escape
     items = "".join(
         f"<li><span aria-hidden=\"true\">&#9744;</span> {e(s.urgent.capitalize())} "
@@ -192,9 +206,12 @@ def emergency_checklist() -> str:
         '<div class="ic-emergency-card">'
         f'<p class="ic-emergency-level"><strong>{e(CARD_AMBULANCE)}</strong></p>'
         f'<p class="ic-emergency-rule">{e(safety.EMERGENCY_RULE)}</p>'
+        f"<p>{e(CARD_AMBULANCE_FIRST)}</p>"
         f'<p class="ic-emergency-level"><strong>{e(CARD_AT_ONCE)}</strong></p>'
         f"<p>{e(CARD_AT_ONCE_TEXT)}</p>"
         f'<ul class="emergency-checklist">{items}</ul>'
+        f'<p class="ic-emergency-level"><strong>{e(CARD_HYDROCORTISONE)}</strong></p>'
+        + "".join(f"<p>{e(rule)}</p>" for rule in HYDROCORTISONE_AT_ONCE) +
         f'<p class="ic-emergency-level"><strong>{e(CARD_FEVER)}</strong></p>'
         f'<p class="ic-emergency-rule">{e(safety.FEVER_RULE)}</p>'
         f"<p>{e(CARD_SAME_DAY)}</p>"
