@@ -254,7 +254,7 @@ def test_the_checklist_section_renders_the_card() -> None:
 def test_early_treatment_is_called_expert_consensus_not_trial_evidence() -> None:
     text = _page_section("when-to-get-help")
     flat = " ".join(text.split())
-    assert "Experts agree that early treatment" in flat and "trials have not tested it" in flat
+    assert "Experts agree that early treatment" in flat and "not on trial results" in flat
 
 
 def test_grade_3_is_not_said_to_mean_hospital_care() -> None:
