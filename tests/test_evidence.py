@@ -37,7 +37,8 @@ def test_published_values_are_the_ones_read_in_the_papers() -> None:
         evidence.landmark("KEYNOTE-001", "treatment-naive")
     assert evidence.POOLED_MEDIAN_ONSET_WEEKS == (2.2, 14.8)
     # Added in the review of 2026-12-01 (issue 9)
-    assert (evidence.FATAL_CHECKPOINT.low_pct, evidence.FATAL_CHECKPOINT.high_pct) == (0.3, 1.3)
+    # Wang 2018's exact regimen-specific rates (rechecked in issue 19, finding 4)
+    assert (evidence.FATAL_CHECKPOINT.low_pct, evidence.FATAL_CHECKPOINT.high_pct) == (0.36, 1.23)
     medians = {m.group: m.median_os_months for m in evidence.MEDIAN_SURVIVAL}
     assert medians == {"nivolumab + ipilimumab": 71.9, "nivolumab": 36.9, "ipilimumab": 19.9}
     assert evidence.median_survival("CheckMate 067", "nivolumab").key == "wolchok2025"

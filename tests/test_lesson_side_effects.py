@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
-from immunocourse.content import evidence
+from immunocourse.content import evidence, safety
 from immunocourse.lessons import side_effects
-from tests.citations import record_problems
+from tests.citations import page, record_problems
 
 # The issue's finding 1: each sign in lay words beside its medical term.
 LAY_SIGNS = {
@@ -23,14 +24,93 @@ LAY_SIGNS = {
 }
 
 
+# --- The page (issue 19) ---------------------------------------------------------------------
+
+PAGE = page("09-side-effects.md")
+FLAT = " ".join(PAGE.split())  # the page with its line breaks folded, for phrase checks
+
+
 @pytest.mark.parametrize("term", sorted(LAY_SIGNS))
 def test_each_organ_has_its_lay_signs_on_the_printable_checklist(term: str) -> None:
     sign = side_effects.organ_sign(term)
+    assert sign.emergency, f"{term} is not on the emergency checklist"
     for words in LAY_SIGNS[term]:
         assert words in sign.signs, f"{term}: {words!r} missing from {sign.signs!r}"
-    assert sign.emergency, f"{term} is not on the emergency checklist"
+        assert words in sign.urgent, f"{term}: {words!r} missing from {sign.urgent!r}"
     checklist = side_effects.emergency_checklist()
-    assert sign.term in checklist and sign.signs.capitalize() in checklist
+    assert sign.term in checklist and sign.urgent.capitalize() in checklist
+
+
+def _card() -> BeautifulSoup:
+    return BeautifulSoup(side_effects.emergency_checklist(), "html.parser")
+
+
+def test_the_card_prints_both_urgent_care_rules_verbatim() -> None:
+    """Issue 19, findings 1 and 3: the ambulance rule and the fever rule, as worded once in
+    content/safety.py, each a part of the card of its own."""
+    rules = [p.get_text() for p in _card().select("p.ic-emergency-rule")]
+    assert rules == [safety.EMERGENCY_RULE, safety.FEVER_RULE]
+
+
+def test_on_the_card_the_ambulance_rule_comes_first_and_says_it_wins() -> None:
+    """Chest pain, fainting and confusion are in the ambulance rule and in the lists below it
+    (the fever rule names confusion too): the card says which rule wins."""
+    paragraphs = [p.get_text() for p in _card().select("p")]
+    first = paragraphs.index(safety.EMERGENCY_RULE)
+    assert paragraphs[first - 1] == side_effects.CARD_AMBULANCE
+    assert paragraphs[first + 1] == side_effects.CARD_AMBULANCE_FIRST
+    assert first < paragraphs.index(safety.FEVER_RULE)
+
+
+def test_the_card_tells_people_on_daily_hydrocortisone_what_to_do_at_once() -> None:
+    paragraphs = [p.get_text() for p in _card().select("p")]
+    for rule in side_effects.HYDROCORTISONE_AT_ONCE:
+        assert rule in paragraphs
+        assert rule in FLAT, "the page's sick-day list must say what the card says"
+
+
+def test_the_card_and_the_text_list_the_same_signs_in_the_same_order() -> None:
+    """Issue 19, finding 6: one list, rendered twice, so the two cannot disagree."""
+    text = [line[2:] for line in side_effects.urgent_signs_markdown().splitlines()]
+    card = []
+    for li in _card().select("ul.emergency-checklist li"):
+        for hidden in li.select("[aria-hidden=true], .medical-term"):
+            hidden.decompose()
+        card.append(li.get_text().strip())
+    assert text == [s.urgent for s in side_effects.URGENT_SIGNS]
+    assert card == [s.urgent.capitalize() for s in side_effects.URGENT_SIGNS]
+    assert len(card) >= 9
+
+
+def test_each_card_line_keeps_its_tick_box_and_marks_the_medical_term() -> None:
+    """Issue 19, finding 10: the organ and the medical term are in a .medical-term span (the
+    readability report skips it); the tick box is text hidden from screen readers."""
+    items = _card().select("ul.emergency-checklist li")
+    for li, sign in zip(items, side_effects.URGENT_SIGNS, strict=True):
+        assert li.select_one('span[aria-hidden="true"]').get_text() == "\u2610"
+        term = li.select_one("span.medical-term")
+        assert term is not None and sign.term in term.get_text()
+        assert term.get_text().startswith("\u2014")
+
+
+def test_diarrhoea_has_the_ctcae_grade_2_threshold_on_the_urgent_list() -> None:
+    gut = side_effects.organ_sign("colitis").urgent
+    for words in ("4 or more stools a day more than usual", "blood or mucus", "tummy pain"):
+        assert words in gut
+
+
+def test_adrenal_row_names_the_signs_of_an_adrenal_crisis() -> None:
+    """Issue 19, finding 2 (ASCO 2021; Society for Endocrinology): vomiting, dizziness on
+    standing up and confusion, in the table and on the card."""
+    adrenal = side_effects.organ_sign("adrenal insufficiency")
+    for words in ("being sick", "dizzy when you stand up", "confusion"):
+        assert words in adrenal.signs and words in adrenal.urgent
+
+
+def test_thyroid_note_follows_asco_2021() -> None:
+    note = side_effects.organ_sign("thyroiditis").note
+    assert "TSH blood test every 4 to 6 weeks" in note
+    assert "free T4 too if there are symptoms or the TSH is abnormal" in note
 
 
 def test_myocarditis_is_called_rare_but_often_fatal() -> None:
@@ -45,8 +125,25 @@ def test_every_record_is_sourced_and_dated() -> None:
 
 
 def test_fatal_rates_and_their_per_thousand_key() -> None:
-    assert (side_effects.FATAL.low_pct, side_effects.FATAL.high_pct) == (0.3, 1.3)
-    assert side_effects.fatal_per_thousand_highest() == 13.0
+    """Wang 2018's exact regimen-specific rates (issue 19, finding 4), not the Key Points'
+    rounded "0.3% to 1.3%": the combination is about 12 in every 1,000, not 13."""
+    fatal = side_effects.FATAL
+    assert fatal.by_regimen == {"anti-PD-1": 0.36, "anti-PD-L1": 0.38, "anti-CTLA-4": 1.08,
+                                "anti-PD-1/PD-L1 + anti-CTLA-4": 1.23}
+    assert (fatal.low_pct, fatal.high_pct) == (0.36, 1.23)
+    assert side_effects.fatal_per_thousand_highest() == 12.3
+    assert side_effects.fatal_per_thousand("anti-PD-1") == 4
+    assert side_effects.fatal_per_thousand("anti-CTLA-4") == 11
+
+
+def test_the_fatal_question_quotes_the_record_and_its_tolerance_excludes_13() -> None:
+    from immunocourse.quiz.bank import find_bank, load_bank
+
+    question = next(q for q in load_bank(find_bank("side-effects")).questions
+                    if q.id == "fatal-per-1000")
+    assert f"{side_effects.FATAL.high_pct}%" in question.prompt
+    assert abs(13 - side_effects.fatal_per_thousand_highest()) > question.tolerance
+    assert abs(12 - side_effects.fatal_per_thousand_highest()) <= question.tolerance
 
 
 def test_liver_row_is_raised_alt_and_the_key_is_a_point_difference() -> None:
@@ -62,8 +159,8 @@ def test_grade3_difference_is_39_points() -> None:
     assert side_effects.grade3_points_combo_minus_nivo() == 55 - 16
 
 
-def test_ctcae_grade3_is_the_official_wording_and_the_hospital_grade() -> None:
-    assert side_effects.grade_needing_hospital_care() == "3"
+def test_ctcae_grade3_is_the_official_wording_and_the_lowest_severe_grade() -> None:
+    assert side_effects.lowest_severe_grade() == "3"
     grade3 = evidence.CTCAE_GRADES[3]
     for phrase in ("Severe or medically significant but not immediately life-threatening",
                    "hospitalisation or prolongation of hospitalisation indicated",
@@ -128,3 +225,56 @@ def search_hits(built_book: Path, query: str) -> set[str]:
                                    "jaundice", "thirst", "breathlessness", "emergency"])
 def test_the_book_search_finds_this_lesson(built_book: Path, query: str) -> None:
     assert "book/09-side-effects" in search_hits(built_book, query)
+
+
+def _page_section(label: str) -> str:
+    start = PAGE.index(f"({label})=")
+    heading_end = PAGE.index("\n", PAGE.index("\n## ", start) + 1)
+    return PAGE[start:PAGE.find("\n## ", heading_end)]
+
+
+def test_when_to_get_help_gives_both_rules_from_the_constants_and_the_one_urgent_list() -> None:
+    text = _page_section("when-to-get-help")
+    assert '{glue:text}`emergency_rule`' in text and '{glue:text}`fever_rule`' in text
+    assert 'glue("emergency_rule", safety.EMERGENCY_RULE' in PAGE
+    assert 'glue("fever_rule", safety.FEVER_RULE' in PAGE
+    assert "```{glue:md} urgent_list" in text
+    assert side_effects.CARD_AMBULANCE_FIRST in " ".join(text.split())
+    assert "side_effects.urgent_signs_markdown()" in PAGE
+    # The old wording left the decision to drive to the patient (finding 3).
+    assert "cannot get there safely" not in FLAT
+    # Lesson 11's urgent-care section, which states the fever rule too (finding 1).
+    assert "11-cell-therapies" in text or "cell-therapy-urgent-care" in text
+
+
+def test_the_checklist_section_renders_the_card() -> None:
+    assert "HTML(side_effects.emergency_checklist())" in _page_section("emergency-checklist")
+
+
+def test_early_treatment_is_called_expert_consensus_not_trial_evidence() -> None:
+    text = _page_section("when-to-get-help")
+    flat = " ".join(text.split())
+    assert "Experts agree that early treatment" in flat and "not on trial results" in flat
+
+
+def test_grade_3_is_not_said_to_mean_hospital_care() -> None:
+    assert "means hospital" not in FLAT
+    takeaways = PAGE[PAGE.index("## Key takeaways"):PAGE.index("## Quiz")]
+    flat = " ".join(takeaways.split())
+    assert "Grade 3 is severe, but not at once a threat" in flat
+    assert "may need care in hospital" in flat
+
+
+def test_the_page_gives_sick_day_rules_for_lifelong_hydrocortisone() -> None:
+    """Finding 2: what ASCO 2021 asks every patient with adrenal insufficiency to be taught."""
+    for words in ("take a higher dose", "cannot keep your tablets down",
+                  "emergency hydrocortisone injection", "signs of an adrenal crisis",
+                  "steroid emergency card", "medical alert bracelet"):
+        assert words in FLAT, words
+    assert "schneider2021,simpson2020" in PAGE
+
+
+def test_the_page_gives_the_asco_2021_thyroid_tests() -> None:
+    assert "blood test of {term}`TSH` every 4 to 6 weeks" in FLAT
+    assert "free T4 (the thyroid hormone itself), is added if there are symptoms" in FLAT
+    assert "two blood tests" not in FLAT

@@ -133,6 +133,13 @@ def _ae(event: str, ipi: tuple[int, int], nivo: tuple[int, int],
 # hepatitis: 17.6% (8.3% grade 3-4) with the combination and 3.9% (1.6%) with ipilimumab,
 # as reproduced from CheckMate 067 in J Immunother Cancer 2020;8:e001322, Table 1 (checked
 # 2026-12-01); the trial's own "hepatitis" row was 3.2% (2.6%) with the combination.
+# Diarrhoea, grade >= 3 with the combination (issue 19, finding 9): the CMAJ table gives 10%,
+# read again on 2026-12-07. Larkin 2015's Table 3 itself could not be read in the course's
+# stored sources (the NEJM table is not reproduced in full in any page found); the monotherapy
+# arms' rows as reproduced from it in World J Gastrointest Pathophysiol 2019;10(2):17, Table 3
+# (nivolumab 7/313, 2.2%; ipilimumab 19/311, 6.1%) agree with the CMAJ's 2 and 6, but the
+# combination row was cut off there. Kept at the CMAJ's 10 until Table 3 is read: if it shows
+# 29/313 (9.3%), the rounded figure is 9.
 ADVERSE_EVENTS: tuple[AdverseEventRate, ...] = (
     _ae("All treatment-related events", (86, 27), (82, 16), (96, 55)),
     _ae("Rash", (33, 2), (26, 1), (40, 5)),
@@ -177,24 +184,46 @@ CHECKMATE_067_SAFETY = TrialSafety("CheckMate 067", 945, dict(zip(ARMS_067, (27.
 
 @dataclass(frozen=True)
 class FatalRate:
-    """The share of treated patients who died of a treatment's side effects, as a range, and
-    how soon after the start of treatment the deaths came (lessons 6 and 9)."""
+    """The share of treated patients who died of a treatment's side effects, regimen by
+    regimen, and how soon after the start of treatment the deaths came (lessons 6 and 9)."""
 
     treatment: str
-    low_pct: float  # lowest regimen-specific share of treated patients who died of a side effect
-    high_pct: float  # highest (combination of anti-PD-1 and anti-CTLA-4)
+    # Regimen -> percent of treated patients who died of a side effect (trial meta-analysis).
+    by_regimen: dict[str, float]
     median_days_single: float  # median days from starting treatment to a fatal event, one drug
     median_days_combination: float  # the same, two checkpoint inhibitors together
     key: str
     source: str
     checked: str = CHECKED_REVIEW
 
+    def __hash__(self) -> int:  # dict field: hash on the treatment, which is unique
+        return hash(self.treatment)
 
-# Wang 2018, Key Points: fatal toxic effects in 0.3% to 1.3% of treated patients, depending
-# on the regimen (meta-analysis of published checkpoint-inhibitor trials); median 40 and 14.5
-# days for monotherapy and combination (read in the abstract, 2026-12-01).
-FATAL_CHECKPOINT = FatalRate("immune checkpoint inhibitors", 0.3, 1.3, 40, 14.5, "wang2018",
-                             "Wang et al., JAMA Oncol 2018")
+    @property
+    def low_pct(self) -> float:
+        """The lowest regimen-specific rate (one anti-PD-1 drug)."""
+        return min(self.by_regimen.values())
+
+    @property
+    def high_pct(self) -> float:
+        """The highest regimen-specific rate (anti-PD-1 or anti-PD-L1 plus anti-CTLA-4)."""
+        return max(self.by_regimen.values())
+
+
+# Wang 2018 (JAMA Oncol 2018;4(12):1721-1728), abstract, Results: in the meta-analysis of
+# published trials, toxicity-related fatality rates were 0.36% (anti-PD-1), 0.38% (anti-PD-L1),
+# 1.08% (anti-CTLA-4) and 1.23% (anti-PD-1/PD-L1 plus anti-CTLA-4), as the expert review of
+# issue 19 quoted them. The paper's Key Points say "0.3% to 1.3%" (read 2026-12-07 on PMC6440712
+# and the JAMA abstract page, whose stored copies stop before the Results); a later review
+# (Johnson et al., Nat Rev Clin Oncol 2022) gives "0.4-1.2%", these figures rounded. The course
+# stores the exact figures, so the combination is about 12 (not 13) in every 1,000. Median 40
+# and 14.5 days from the start of treatment to a fatal event with one drug and with the
+# combination (Key Points, read 2026-12-07).
+FATAL_REGIMENS = ("anti-PD-1", "anti-PD-L1", "anti-CTLA-4", "anti-PD-1/PD-L1 + anti-CTLA-4")
+FATAL_CHECKPOINT = FatalRate(
+    "immune checkpoint inhibitors",
+    dict(zip(FATAL_REGIMENS, (0.36, 0.38, 1.08, 1.23), strict=True)),
+    40, 14.5, "wang2018", "Wang et al., JAMA Oncol 2018", checked="2026-12-07")
 
 
 # --- When immune-related side effects start (lesson 9) ---------------------------------

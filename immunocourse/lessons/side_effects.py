@@ -3,7 +3,11 @@ the quiz keys.
 
 Published data only (CheckMate 067 adverse events, onset windows, CTCAE grades and deaths
 from ``evidence``; the under-the-skin approvals from ``lessons.receiving_treatment``; the
-organ-by-organ warning signs as records here); nothing here is simulated. The figures are in
+organ-by-organ warning signs as records here); nothing here is simulated. The signs that need
+the care team at once are one list, ``URGENT_SIGNS``: the page's "When to get help" text
+(:func:`urgent_signs_markdown`) and the printable card (:func:`emergency_checklist`) both
+render it, beside the course's two urgent-care rules printed verbatim from
+``immunocourse.content.safety``. The figures are in
 ``immunocourse.figures.evidence_plots``. Every record carries ``key`` (its BibTeX key in
 book/references.bib), ``source`` (a short citation) and ``checked`` (the date it was last
 read against that source).
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from immunocourse.content import evidence
+from immunocourse.content import evidence, safety
 from immunocourse.figures import evidence_plots
 from immunocourse.figures.tables import html_table
 from immunocourse.lessons import receiving_treatment
@@ -43,64 +47,98 @@ CALL_THE_CARE_TEAM: tuple[str, ...] = (
 @dataclass(frozen=True)
 class OrganSign:
     """One organ an immune side effect can inflame: the signs in lay words beside the medical
-    term, and whether the sign belongs on the printable emergency checklist."""
+    term, and, for a sign that needs the care team at once, day or night, the line that the
+    urgent list and the printable card give it (with a threshold where a reader needs one)."""
 
     organ: str  # the part of the body, in lay words
     term: str  # the medical name of the inflammation or disorder
-    signs: str  # what a person may notice, in lay words
+    signs: str  # what a person may notice, in lay words (the organ table)
     note: str  # one line on why it matters
-    emergency: bool  # on the printable checklist
+    urgent: str | None  # the line on the urgent list and the card; None: report it the same day
     key: str
     source: str
     checked: str = CHECKED
 
+    @property
+    def emergency(self) -> bool:
+        """On the urgent list and the printable card."""
+        return self.urgent is not None
+
 
 _ASCO = "Brahmer et al., J Clin Oncol 2018 (ASCO guideline)"
 _ASCO21 = "Schneider et al., J Clin Oncol 2021 (ASCO guideline update)"
+RECHECKED = "2026-12-07"
 
 # The ASCO guideline's organ chapters and its patient-counselling lists (the endocrine list,
 # Table 4 of Brahmer 2018, names headaches, vision changes, extreme tiredness, dizziness or
 # fainting, feeling thirstier than usual and urinating more often), checked 2026-12-01.
+# Rechecked 2026-12-07 (issue 19):
+# - gut: the threshold is CTCAE v5.0's grade 2 diarrhoea ("increase of 4-6 stools per day over
+#   baseline") and grade 2 colitis ("abdominal pain; mucus or blood in stool"), the grade at
+#   which ASCO 2021 holds the drug and treats; acute oncology triage (for example St George's,
+#   London) sends grade 2 diarrhoea on immunotherapy for same-day review;
+# - adrenal glands: the signs of an adrenal crisis (vomiting, dizziness on standing up,
+#   confusion) as the Society for Endocrinology's emergency guidance and the Addison's Disease
+#   Self-Help Group list them; ASCO 2021 (Table 4) asks that every patient with adrenal
+#   insufficiency be taught when to seek help for an impending crisis;
+# - thyroid: ASCO 2021 checks TSH every 4-6 weeks during treatment, and TSH with free T4 when
+#   there are symptoms; free T4 also helps to read an abnormal TSH.
 ORGAN_SIGNS: tuple[OrganSign, ...] = (
     OrganSign("Lungs", "pneumonitis", "a new cough, or breathlessness",
-              "Inflamed lungs can stop oxygen getting into the blood.", True,
-              "brahmer2018", _ASCO),
+              "Inflamed lungs can stop oxygen getting into the blood.",
+              "a new cough, or breathlessness", "brahmer2018", _ASCO),
     OrganSign("Gut", "colitis", "diarrhoea, blood or mucus in the stools, or bad tummy pain",
-              "Severe colitis can tear the bowel wall.", True, "brahmer2018", _ASCO),
+              "Severe colitis can tear the bowel wall.",
+              "diarrhoea with 4 or more stools a day more than usual, blood or mucus in your "
+              "stools, or tummy pain",
+              "nci2017ctcae", "CTCAE v5.0 (diarrhoea and colitis, grade 2); ASCO 2021",
+              RECHECKED),
     OrganSign("Liver", "hepatitis", "yellow skin or eyes (jaundice), or dark urine",
-              "Often found first on a blood test of liver enzymes such as ALT.", True,
-              "brahmer2018", _ASCO),
+              "Often found first on a blood test of liver enzymes such as ALT.",
+              "yellow skin or eyes, or dark urine", "brahmer2018", _ASCO),
     OrganSign("Pituitary gland (at the base of the brain)", "hypophysitis",
               "a severe headache, or a change in vision",
-              "The pituitary runs other hormone glands; damage is often permanent.", True,
-              "brahmer2018", _ASCO),
-    OrganSign("Adrenal glands", "adrenal insufficiency", "extreme tiredness, or fainting",
+              "The pituitary runs other hormone glands; damage is often permanent.",
+              "a severe headache, or a change in vision", "brahmer2018", _ASCO),
+    OrganSign("Adrenal glands", "adrenal insufficiency",
+              "extreme tiredness, or fainting; in a crisis, being sick (vomiting), feeling "
+              "dizzy when you stand up, or confusion",
               "A sudden lack of the stress hormone cortisol (adrenal crisis) can be fatal.",
-              True, "brahmer2018", _ASCO),
+              "extreme tiredness, being sick, feeling dizzy when you stand up, fainting, or "
+              "confusion", "schneider2021", _ASCO21 + "; Society for Endocrinology", RECHECKED),
     OrganSign("Thyroid gland", "thyroiditis (an underactive or overactive thyroid)",
               "tiredness, feeling cold and weight gain; or a racing heart, sweating and "
               "weight loss",
-              "Checked with blood tests of TSH and free T4; thyroid tablets are often needed "
-              "for life.", False, "brahmer2018", _ASCO),
+              "Checked with a TSH blood test every 4 to 6 weeks during treatment, and free T4 "
+              "too if there are symptoms or the TSH is abnormal; thyroid tablets are often "
+              "needed for life.", None, "schneider2021", _ASCO21, RECHECKED),
     OrganSign("Pancreas", "type 1 diabetes", "great thirst, or passing a lot of urine",
               "Can arrive suddenly as a dangerous acid build-up (diabetic ketoacidosis); "
-              "insulin is then needed for life.", True, "brahmer2018", _ASCO),
+              "insulin is then needed for life.", "great thirst, or passing a lot of urine",
+              "brahmer2018", _ASCO),
     OrganSign("Heart", "myocarditis", "chest pain, or a racing or irregular heart",
               "Rare, but often fatal when it happens; it tends to come early in treatment.",
-              True, "patel2021", "Patel et al., Curr Oncol Rep 2021"),
+              "chest pain, or a racing or irregular heart",
+              "patel2021", "Patel et al., Curr Oncol Rep 2021"),
     OrganSign("Nerves and muscles", "neurological side effects (such as myasthenia gravis)",
               "muscle weakness, or double vision; also numbness, confusion or a stiff neck",
-              "Weakness can spread to the muscles used for breathing and swallowing.", True,
+              "Weakness can spread to the muscles used for breathing and swallowing.",
+              "new muscle weakness, double vision, numbness, or a stiff neck",
               "schneider2021", _ASCO21),
     OrganSign("Kidneys", "nephritis",
               "passing much less urine, blood in the urine, or swollen ankles",
-              "Often found first on a blood test (creatinine).", False,
+              "Often found first on a blood test (creatinine).", None,
               "brahmer2018", _ASCO),
     OrganSign("Skin", "severe skin reactions (such as Stevens-Johnson syndrome)",
               "a rash with blisters or peeling skin, or sores in the mouth or eyes",
-              "Most rashes are mild; blistering ones are an emergency.", True,
+              "Most rashes are mild; blistering ones are an emergency.",
+              "a rash with blisters or peeling skin, or sores in the mouth or eyes",
               "brahmer2018", _ASCO),
 )
+
+# The one list of signs that need the care team at once, day or night: the "When to get
+# help" text and the printable card both render it, so they cannot list different signs.
+URGENT_SIGNS: tuple[OrganSign, ...] = tuple(s for s in ORGAN_SIGNS if s.urgent)
 
 
 def organ_sign(term: str) -> OrganSign:
@@ -118,16 +156,66 @@ def organ_table() -> str:
                       "Patel et al. 2021 for the heart)")
 
 
+def _organ_name(sign: OrganSign) -> str:
+    return sign.organ.split(" (")[0].lower()
+
+
+def urgent_signs_markdown() -> str:
+    """The urgent signs as a Markdown list, for the "When to get help" text: the same lines,
+    in the same order, as the printable card."""
+    return "\n".join(f"- {s.urgent}" for s in URGENT_SIGNS) + "\n"
+
+
+# The card's headings and the sentences around the lists. The rules themselves are printed
+# from ``safety`` as they stand.
+CARD_AMBULANCE = "Call an ambulance"
+# Both lists below name signs that the ambulance rule names too (chest pain, fainting, and
+# confusion, which the fever rule also names): the stricter rule wins, on the card and page.
+CARD_AMBULANCE_FIRST = "This rule comes first, even when a sign is also in a list below."
+CARD_AT_ONCE = "Call your care team at once, day or night"
+CARD_AT_ONCE_TEXT = ("Do this for any sign below. If you cannot reach them, go to an "
+                     "emergency department.")
+CARD_HYDROCORTISONE = "If you take hydrocortisone every day"
+# The two sick-day rules that need action at once (ASCO 2021, Table 4; Simpson et al. 2020;
+# the Addison's Disease Self-Help Group's emergency steps: inject, then call for help). The
+# page's "Living on hydrocortisone" list gives them in the same words (a test checks).
+HYDROCORTISONE_AT_ONCE: tuple[str, ...] = (
+    "If you are being sick and cannot keep your tablets down, use your emergency "
+    "hydrocortisone injection. Then get urgent medical help.",
+    "Know the signs of an adrenal crisis: being sick, feeling dizzy when you stand up, and "
+    "confusion. If you have them, use your injection and call an ambulance.",
+)
+CARD_FEVER = "Fever and other signs after some treatments"
+CARD_SAME_DAY = ("For any other new or worse symptom, call your care team the same day. Say "
+                 "that you are on immunotherapy, and show your alert card.")
+
+
 def emergency_checklist() -> str:
-    """The printable checklist: one line per sign that calls for urgent care, lay words
-    first, then the organ and the medical term, as an HTML list with tick boxes drawn as
-    text."""
+    """The printable card: the ambulance rule; one line with a tick box per sign that needs
+    the care team at once (lay words first, then the organ and the medical term in a
+    ``medical-term`` span); what to do at once on daily hydrocortisone; the fever rule; and
+    the same-day rule for anything else. The two shared rules are printed verbatim from
+    ``safety``."""
+    e = html.escape
     items = "".join(
-        f"<li><span aria-hidden=\"true\">&#9744;</span> {html.escape(s.signs.capitalize())} "
-        f"&#8212; <em>{html.escape(s.organ.split(' (')[0].lower())}: "
-        f"{html.escape(s.term)}</em></li>"
-        for s in ORGAN_SIGNS if s.emergency)
-    return f'<ul class="emergency-checklist">{items}</ul>'
+        f"<li><span aria-hidden=\"true\">&#9744;</span> {e(s.urgent.capitalize())} "
+        f"<span class=\"medical-term\">&#8212; <em>{e(_organ_name(s))}: {e(s.term)}</em>"
+        f"</span></li>"
+        for s in URGENT_SIGNS)
+    return (
+        '<div class="ic-emergency-card">'
+        f'<p class="ic-emergency-level"><strong>{e(CARD_AMBULANCE)}</strong></p>'
+        f'<p class="ic-emergency-rule">{e(safety.EMERGENCY_RULE)}</p>'
+        f"<p>{e(CARD_AMBULANCE_FIRST)}</p>"
+        f'<p class="ic-emergency-level"><strong>{e(CARD_AT_ONCE)}</strong></p>'
+        f"<p>{e(CARD_AT_ONCE_TEXT)}</p>"
+        f'<ul class="emergency-checklist">{items}</ul>'
+        f'<p class="ic-emergency-level"><strong>{e(CARD_HYDROCORTISONE)}</strong></p>'
+        + "".join(f"<p>{e(rule)}</p>" for rule in HYDROCORTISONE_AT_ONCE) +
+        f'<p class="ic-emergency-level"><strong>{e(CARD_FEVER)}</strong></p>'
+        f'<p class="ic-emergency-rule">{e(safety.FEVER_RULE)}</p>'
+        f"<p>{e(CARD_SAME_DAY)}</p>"
+        "</div>")
 
 
 # --- How often they kill, and how early ----------------------------------------------------
@@ -143,9 +231,15 @@ def deaths_per_thousand(pct: float) -> float:
 
 
 def fatal_per_thousand_highest() -> float:
-    """Quiz key: out of 1,000 people on the regimen with the highest rate, how many died of a
-    side effect in Wang 2018."""
+    """Quiz key: out of 1,000 people on the regimen with the highest rate (a PD-1 or PD-L1 drug
+    with a CTLA-4 drug), how many died of a side effect in Wang 2018's trial meta-analysis."""
     return deaths_per_thousand(FATAL.high_pct)
+
+
+def fatal_per_thousand(regimen: str) -> int:
+    """One regimen's deaths from side effects in Wang 2018, as a whole number out of 1,000
+    (the page says "about")."""
+    return round(deaths_per_thousand(FATAL.by_regimen[regimen]))
 
 
 # --- Checkpoint inhibitors under the skin --------------------------------------------------
@@ -235,9 +329,12 @@ def ctcae_table() -> str:
     return html_table(["Grade", "Meaning"], rows, "CTCAE version 5.0 severity grades")
 
 
-def grade_needing_hospital_care() -> str:
-    """The lowest CTCAE grade whose definition says hospital care is indicated."""
-    return str(min(g for g, text in evidence.CTCAE_GRADES.items() if "hospital" in text))
+def lowest_severe_grade() -> str:
+    """Quiz key: the lowest CTCAE grade whose definition calls the event severe (grade 3:
+    severe or medically significant but not immediately life-threatening; it may need hospital
+    care, which the definition calls "indicated", not required)."""
+    return str(min(g for g, text in evidence.CTCAE_GRADES.items()
+                   if text.lower().startswith("severe")))
 
 
 def compare_arms(event: str = LIVER_ROW, severe: bool = True) -> str:
