@@ -66,7 +66,7 @@ UNDER_SKIN_APPROVALS: tuple[UnderSkinApproval, ...] = (
                       "berahyaluronidase alfa-pmph",
                       "the drip form's uses in solid tumours, for adults and children aged 12 "
                       "and over",
-                      "classical Hodgkin lymphoma and primary mediastinal B-cell lymphoma",
+                      "classical Hodgkin lymphoma or primary mediastinal B-cell lymphoma",
                       "fdapembrolizumabsc2025", "US FDA approval, 19 September 2025"),
 )
 
