@@ -43,3 +43,26 @@ def test_timeline_has_alt_text_and_one_trace_per_class() -> None:
     assert len(fig.data) == len(immunotherapy_types.CLASSES)
     confirmed = sum(1 for d in immunotherapy_types.DRUGS if d.first_fda_year)
     assert sum(len(t.x) for t in fig.data) == confirmed
+
+
+def test_both_withdrawn_bladder_uses_of_atezolizumab_are_recorded() -> None:
+    # Roche, 8 March 2021 (after IMvigor211) and Genentech, 28 November 2022 (after
+    # IMvigor130): atezolizumab's two accelerated approvals in bladder cancer were withdrawn.
+    later = immunotherapy_types.ATEZOLIZUMAB_BLADDER
+    first_line = immunotherapy_types.ATEZOLIZUMAB_BLADDER_FIRST_LINE
+    assert (later.approved_year, later.withdrawn_year, later.failed_trial) == (
+        immunotherapy_types.drug("atezolizumab").first_fda_year, 2021, "IMvigor211")
+    assert (first_line.approved_year, first_line.withdrawn_year, first_line.failed_trial) == (
+        2017, 2022, "IMvigor130")
+    for w in (later, first_line):
+        assert w.key in BIB_KEYS
+
+
+def test_bcg_marketing_date_is_shown_but_not_taken_for_an_approval_year() -> None:
+    # FDA National Drug Code directory: TICE BCG on the US market from 24 August 1990. The
+    # approval year itself is not confirmed (a 1997 report gives 1989), so the table and the
+    # timeline leave BCG's year unset rather than use the marketing date.
+    bcg = immunotherapy_types.BCG_ON_MARKET
+    assert (bcg.since, bcg.month_year) == ("1990-08-24", "August 1990")
+    assert bcg.key in BIB_KEYS
+    assert immunotherapy_types.drug("BCG (into the bladder)").first_fda_year is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from citations import BIB_KEYS
+
 from immunocourse.lessons import receiving_treatment as lesson
 from immunocourse.science import schedule
 
@@ -26,3 +28,15 @@ def test_tables() -> None:
     # US approvals of the under-the-skin checkpoint inhibitors (FDA notices)
     assert lesson.under_skin_years() == {"atezolizumab": 2024, "nivolumab": 2024,
                                          "pembrolizumab": 2025}
+
+
+def test_under_skin_forms_say_what_they_leave_out() -> None:
+    # FDA notices: each form is mixed with a hyaluronidase and covers only some uses of the
+    # drip. Opdivo Qvantig is not for use with ipilimumab by drip; Keytruda Qlex is approved
+    # for solid tumours only, so not for the two lymphomas the drip is approved for.
+    for a in lesson.UNDER_SKIN_APPROVALS:
+        assert "hyaluronidase" in a.enzyme
+        assert a.key in BIB_KEYS
+    assert "ipilimumab" in lesson.under_skin("nivolumab").not_covered
+    pembro = lesson.under_skin("pembrolizumab").not_covered
+    assert "Hodgkin lymphoma" in pembro and "mediastinal B-cell lymphoma" in pembro

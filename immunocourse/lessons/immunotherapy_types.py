@@ -12,6 +12,7 @@ timeline leaves the drug out rather than guess.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
@@ -80,10 +81,14 @@ DRUGS: tuple[Drug, ...] = (
     Drug("sipuleucel-T", VACCINE, "PAP (a prostate protein)", 2010, "advanced prostate cancer",
          "fdasipuleucel2010", "US FDA approval, 2010"),
     # Listed with the vaccines because BCG is a tuberculosis vaccine, but in the bladder it
-    # works as an immune stimulant. Its first US approval year (about 1990) was searched for
-    # again on 2026-12-01 and still not confirmed in a primary source, so it stays unset.
+    # works as an immune stimulant. TICE BCG has been on the US market since 24 August 1990
+    # (``BCG_ON_MARKET`` below), but the year of its first approval is still not confirmed:
+    # a 1997 trade report (BioWorld) dates the approval for carcinoma in situ to 1989, the
+    # FDA's drug directory gives only the marketing date (checked 2026-12-07). So it stays
+    # unset rather than guess between them.
     Drug("BCG (into the bladder)", VACCINE, "the bladder lining (local inflammation)", None,
-         "early bladder cancer; the first approval year is not confirmed here", ""),
+         "early bladder cancer (carcinoma in situ); on the US market since August 1990, "
+         "first approval year not confirmed", ""),
     Drug("HPV vaccine (Gardasil)", VACCINE, "human papillomavirus", 2006,
          "preventing cervical cancer and precancers caused by HPV",
          "fdagardasil2006", "US FDA approval, 2006"),
@@ -130,6 +135,40 @@ ATEZOLIZUMAB_BLADDER = Withdrawal(
     "atezolizumab", "bladder (urothelial) cancer after platinum chemotherapy",
     next(d.first_fda_year for d in DRUGS if d.name == "atezolizumab"), 2021,
     "IMvigor211", "roche2021withdrawal", "Roche announcement, 8 March 2021", "2026-12-01")
+
+
+# Genentech's announcement of 28 November 2022: the accelerated approval of 2017 for people
+# with advanced bladder cancer who cannot have cisplatin (IMvigor210) was withdrawn after the
+# confirmatory IMvigor130 trial missed its overall-survival endpoint.
+ATEZOLIZUMAB_BLADDER_FIRST_LINE = Withdrawal(
+    "atezolizumab", "first treatment of advanced bladder cancer in people who cannot have "
+    "cisplatin", 2017, 2022, "IMvigor130", "genentech2022withdrawal",
+    "Genentech announcement, 28 November 2022", "2026-12-07")
+
+
+@dataclass(frozen=True)
+class OnMarket:
+    """When a product went on sale in the United States (its first US marketing date)."""
+
+    product: str
+    use: str
+    since: str  # ISO date of the first US marketing
+    key: str
+    source: str
+    checked: str
+
+    @property
+    def month_year(self) -> str:
+        """The marketing date as the page prints it, for example "August 1990"."""
+        return dt.date.fromisoformat(self.since).strftime("%B %Y")
+
+
+# FDA National Drug Code directory (openFDA), NDC 0052-0602, BLA 102821: marketing start
+# 24 August 1990; the label (DailyMed) is for carcinoma in situ and papillary tumours of the
+# bladder.
+BCG_ON_MARKET = OnMarket("TICE BCG", "early bladder cancer, into the bladder", "1990-08-24",
+                         "ticebcgndc", "FDA National Drug Code directory, TICE BCG",
+                         "2026-12-07")
 
 
 def drug(name: str) -> Drug:

@@ -26,29 +26,55 @@ class Route:
 
 @dataclass(frozen=True)
 class UnderSkinApproval:
-    """The US approval of a checkpoint inhibitor form injected under the skin."""
+    """The US approval of a checkpoint inhibitor form injected under the skin.
+
+    Each form is the antibody mixed (co-formulated) with a hyaluronidase enzyme, has its own
+    dose in its own label, and covers only the uses of the drip (intravenous) form that its
+    approval names: ``covers`` says which, ``not_covered`` names uses of the drip form it
+    leaves out (empty when the approval names none)."""
 
     drug: str
     brand: str
     us_approval: str  # ISO date of the FDA approval
+    enzyme: str  # the hyaluronidase in the product's name
+    covers: str  # the uses of the drip form the approval covers
+    not_covered: str  # uses of the drip form that the under-the-skin form is not approved for
     key: str
     source: str
-    checked: str = "2026-12-01"
+    checked: str = "2026-12-07"
 
     @property
     def year(self) -> int:
         return int(self.us_approval[:4])
 
 
-# FDA approval notices, each confirmed on 2026-12-01 in the notice or in two reports of it.
+# FDA approval notices, each confirmed on 2026-12-01 in the notice or in two reports of it;
+# what each covers and leaves out re-read on 2026-12-07 in the FDA notice as reported by
+# ESMO, ASCO Post, SITC and AACR (atezolizumab: "all the adult indications" of the drip form;
+# nivolumab: adult solid-tumour indications, "not indicated in combination with intravenous
+# ipilimumab"; pembrolizumab: solid-tumour indications for adults and children 12 and over,
+# so not the two lymphomas the drip form is approved for).
 UNDER_SKIN_APPROVALS: tuple[UnderSkinApproval, ...] = (
-    UnderSkinApproval("atezolizumab", "Tecentriq Hybreza", "2024-09-12",
+    UnderSkinApproval("atezolizumab", "Tecentriq Hybreza", "2024-09-12", "hyaluronidase-tqjs",
+                      "all the uses of the drip form in adults", "",
                       "fdaatezolizumabsc2024", "US FDA approval, 12 September 2024"),
-    UnderSkinApproval("nivolumab", "Opdivo Qvantig", "2024-12-27", "fdanivolumabsc2024",
-                      "US FDA approval, 27 December 2024"),
-    UnderSkinApproval("pembrolizumab", "Keytruda Qlex", "2025-09-19", "fdapembrolizumabsc2025",
-                      "US FDA approval, 19 September 2025"),
+    UnderSkinApproval("nivolumab", "Opdivo Qvantig", "2024-12-27", "hyaluronidase-nvhy",
+                      "most of the drip form's uses in adults with solid tumours",
+                      "use together with ipilimumab given by drip",
+                      "fdanivolumabsc2024", "US FDA approval, 27 December 2024"),
+    UnderSkinApproval("pembrolizumab", "Keytruda Qlex", "2025-09-19",
+                      "berahyaluronidase alfa-pmph",
+                      "the drip form's uses in solid tumours, for adults and children aged 12 "
+                      "and over",
+                      "classical Hodgkin lymphoma or primary mediastinal B-cell lymphoma",
+                      "fdapembrolizumabsc2025", "US FDA approval, 19 September 2025"),
 )
+
+
+def under_skin(drug: str) -> UnderSkinApproval:
+    """The under-the-skin approval of one checkpoint inhibitor."""
+    return next(a for a in UNDER_SKIN_APPROVALS if a.drug == drug)
+
 
 # How immunotherapy can be given: the NCI's four routes, plus injections under the skin and
 # into the tumour, each confirmed in the label or approval notice named.
