@@ -16,12 +16,11 @@ from pathlib import Path
 
 from immunocourse.book.build import ROOT
 
-_REPO = Path(__file__).resolve().parents[1]  # this checkout: tests.helpers, tests/page_weight
-sys.path[:0] = [str(_REPO), str(_REPO / "tests")]
-from page_weight import first_visit  # noqa: E402
-
+_REPO = Path(__file__).resolve().parents[1]  # this checkout: tests.helpers, tests.page_weight
+sys.path.insert(0, str(_REPO))
 from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.helpers.paths import toc_pages  # noqa: E402
+from tests.page_weight import first_visit  # noqa: E402
 
 LIMIT = 3_000_000
 

@@ -149,6 +149,6 @@ def test_score_calculator_scores_and_explains_bad_counts() -> None:
                                    "mutational", "companion", "prevalence", "HLA"])
 def test_the_book_search_finds_this_lesson(built_book, query: str) -> None:
     # the words a reader would type, medical and plain, lead to this page
-    from test_lesson_side_effects import search_hits
+    from tests.test_lesson_side_effects import search_hits
 
     assert "book/12-biomarkers" in search_hits(built_book, query)

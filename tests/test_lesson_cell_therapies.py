@@ -176,6 +176,6 @@ def test_tables_list_every_row() -> None:
 @pytest.mark.parametrize("query", ["CRS", "ICANS", "apheresis", "lymphodepleting", "CAR",
                                    "tebentafusp", "teclistamab", "lifileucel", "driving"])
 def test_the_book_search_finds_this_lesson(built_book: Path, query: str) -> None:
-    from test_lesson_side_effects import search_hits
+    from tests.test_lesson_side_effects import search_hits
 
     assert "book/11-cell-therapies" in search_hits(built_book, query)

@@ -103,6 +103,6 @@ def test_trial_explorer_redraws() -> None:
                                    "rectal", "pregnancy", "transplant", "trial"])
 def test_the_book_search_finds_this_lesson(built_book, query: str) -> None:
     # the words a reader would type, medical and plain, lead to this page
-    from test_lesson_side_effects import search_hits
+    from tests.test_lesson_side_effects import search_hits
 
     assert "book/13-earlier-treatment" in search_hits(built_book, query)

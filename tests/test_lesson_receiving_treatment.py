@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from citations import BIB_KEYS
-
 from immunocourse.lessons import receiving_treatment as lesson
 from immunocourse.science import schedule
+from tests.citations import BIB_KEYS
 
 
 def test_quiz_keys() -> None:

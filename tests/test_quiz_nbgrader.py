@@ -353,7 +353,7 @@ def test_formgrader_generate_feedback_makes_the_same_page(course: Path, tmp_path
 
 @pytest.mark.browser
 def test_feedback_page_passes_axe_on_a_phone_and_prints(course: Path, guarded_page, serve_dir):
-    from axe import run_axe
+    from tests.axe import run_axe
 
     base = serve_dir(course / "feedback")
     guard = guarded_page()
