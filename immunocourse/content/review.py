@@ -18,24 +18,25 @@ from dataclasses import dataclass
 # Docnames Sphinx gives the course's lesson pages: the welcome page and book/NN-name.
 LESSON_DOCNAME = re.compile(r"book/(index|\d\d-[a-z0-9-]+)")
 
-TODAY_REVIEW = "2026-12-01"
+FIRST_REVIEW = "2026-12-01"  # expert review for lay readers (issue 9)
+SAFETY_REVIEW = "2026-12-07"  # safety card, outdated claims, plain language measured (issue 19)
 CHANGES_DOCNAME = "/book/changes"  # the "What changed" page, which renders REVIEWS
 
 # Docname -> ISO date of the page's last expert review.
 LAST_REVIEWED: dict[str, str] = {
-    "book/index": TODAY_REVIEW,
-    "book/02-immune-system": TODAY_REVIEW,
-    "book/03-cytokines": TODAY_REVIEW,
-    "book/04-immunotherapy-types": TODAY_REVIEW,
-    "book/05-cancers-treated": TODAY_REVIEW,
-    "book/06-receiving-treatment": TODAY_REVIEW,
-    "book/07-measuring-response": TODAY_REVIEW,
-    "book/08-monitoring": TODAY_REVIEW,
-    "book/09-side-effects": TODAY_REVIEW,
-    "book/10-outcomes": TODAY_REVIEW,
-    "book/11-cell-therapies": TODAY_REVIEW,
-    "book/12-biomarkers": TODAY_REVIEW,
-    "book/13-earlier-treatment": TODAY_REVIEW,
+    "book/index": SAFETY_REVIEW,
+    "book/02-immune-system": SAFETY_REVIEW,
+    "book/03-cytokines": SAFETY_REVIEW,
+    "book/04-immunotherapy-types": SAFETY_REVIEW,
+    "book/05-cancers-treated": SAFETY_REVIEW,
+    "book/06-receiving-treatment": SAFETY_REVIEW,
+    "book/07-measuring-response": SAFETY_REVIEW,
+    "book/08-monitoring": SAFETY_REVIEW,
+    "book/09-side-effects": SAFETY_REVIEW,
+    "book/10-outcomes": SAFETY_REVIEW,
+    "book/11-cell-therapies": SAFETY_REVIEW,
+    "book/12-biomarkers": SAFETY_REVIEW,
+    "book/13-earlier-treatment": SAFETY_REVIEW,
 }
 
 
@@ -49,7 +50,49 @@ class Review:
 
 
 REVIEWS: tuple[Review, ...] = (
-    Review(TODAY_REVIEW, "Expert review for lay readers (issue 9)", (
+    Review(SAFETY_REVIEW, "Safety card complete, outdated claims fixed, plain language measured "
+           "(issue 19)", (
+        "Every lesson page rewritten in plainer words: shorter sentences, everyday words first, "
+        "medical terms kept and explained. Each page now reads at Flesch-Kincaid grade 8 or "
+        "below and the urgent-care sections at grade 6 or below, measured on the built pages "
+        "(`make readability`); a test keeps them there. No number or warning was weakened.",
+        "One rule for emergencies, worded the same in {doc}`09-side-effects` (text and "
+        "printable checklist) and {doc}`11-cell-therapies`: for chest pain, fainting, severe "
+        "breathlessness, confusion or a seizure, call an ambulance, do not drive yourself, then "
+        "tell your care team.",
+        "{doc}`09-side-effects`: the printable checklist now has the fever rule for people "
+        "after CAR T, TIL or TCR T cells, on a T-cell engager or on high-dose steroids, and "
+        "links to lesson 11; sick-day rules for people on lifelong hydrocortisone (a higher "
+        "dose when ill, the emergency injection, the signs of adrenal crisis, a steroid "
+        "emergency card); the text and the checklist list the same urgent signs with the same "
+        "thresholds; deaths from side effects given as Wang 2018's exact rates (about 12, not "
+        "13, in every 1,000 with two drugs); thyroid checks as ASCO 2021 (TSH every 4 to 6 "
+        "weeks, free T4 with symptoms or an abnormal TSH); grade 3 \"may need\" hospital care; "
+        "early treatment marked as expert agreement.",
+        "{doc}`11-cell-therapies`: CAR T for lymphoma and myeloma named with their approval "
+        "years; how often CRS and nerve side effects happen (axicabtagene label, teclistamab "
+        "trial); long-term effects after CAR T; ICANS grades 3 and 4 completed; CRS grading "
+        "after fever-lowering drugs, and a warning that paracetamol can hide a fever; the carer "
+        "wording matches the 2025 labels; the Kymriah boxed warning is no longer quoted until "
+        "its 2025 wording is confirmed.",
+        "{doc}`12-biomarkers`: a negative PD-L1 result now rules out first-line pembrolizumab "
+        "and nivolumab for HER2-negative stomach and oesophageal cancer on the 2025 US labels "
+        "(CPS below 1); where CPS and TPS are used; TPS defined exactly; test agreement cites "
+        "the Blueprint study, and Kim 2017 is described as it reported.",
+        "{doc}`13-earlier-treatment`: dostarlimab's results described as one growing "
+        "single-centre study reported twice, in which some cancers came back.",
+        "{doc}`04-immunotherapy-types`: atezolizumab's second US bladder withdrawal (28 "
+        "November 2022, after IMvigor130); ICANS described as usually clearing but possibly "
+        "fatal; TICE BCG on the US market since August 1990.",
+        "{doc}`06-receiving-treatment`: under-the-skin forms contain an added enzyme "
+        "(hyaluronidase), have their own doses and do not cover every use.",
+        "{doc}`10-outcomes`: CheckMate 067's severe side-effect rates all from one report "
+        "(Larkin 2015).",
+        "{doc}`08-monitoring` and its quiz: thyroid checks as in lesson 9. "
+        "{doc}`07-measuring-response` and its quiz: a new lesion means progression only when "
+        "it is unequivocal (RECIST 1.1).",
+    )),
+    Review(FIRST_REVIEW, "Expert review for lay readers (issue 9)", (
         "Every lesson page now shows the date it was last reviewed, and this page lists what "
         "each review changed.",
         "Every published number in the course package records the date it was last checked "
