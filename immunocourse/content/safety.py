@@ -10,7 +10,8 @@ for the fever rule, the US labels and REMS of the CAR T products and T-cell enga
 FDA's 2025 safety communication (fdarems2025, kymriahlabel, tecvaylilabel in
 book/references.bib), which tell patients to call the treating team at once for fever,
 dizziness, confusion or trouble speaking; ASCO 2021 for fever on high-dose steroids, which
-hide infection.
+hide infection; for chemotherapy and other treatments that lower blood counts, NICE CG151
+(neutropenic sepsis: everyone on such treatment is told to get help at once for a fever).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ FEVER_THRESHOLD_C = 38
 # than to a phone call: the two rules never disagree.
 FEVER_RULE = (
     "Have you had CAR T, TIL or TCR T cells? Are you on a T-cell engager? Do you take "
-    "high-dose steroids for a side effect? Then call the treating team at once, day or night, "
+    "high-dose steroids for a side effect? Are you also having chemotherapy, or another "
+    "treatment that lowers your blood counts? Then call the treating team at once, day or night, "
     f"if you get a temperature of {FEVER_THRESHOLD_C} °C or more, shivering, dizziness or "
     "trouble speaking. If you are confused, faint or have a fit, call an ambulance first."
 )
