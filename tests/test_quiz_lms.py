@@ -114,6 +114,8 @@ def read_moodle(path: Path) -> tuple[ET.Element, list[dict]]:
             "questiontextformat": q.find("questiontext").get("format"),
             "generalfeedback": q.findtext("generalfeedback/text").strip(),
             "defaultmark": float(q.findtext("defaultgrade")),
+            # qformat_xml::import_question_tags: each tags/tag/text, at most 50 characters
+            "tags": [t.findtext("text") for t in q.findall("tags/tag")],
         }
         answers = q.findall("answer")
         if kind == "multichoice":
@@ -301,6 +303,8 @@ def check_moodle(path: Path, bank: Bank) -> None:
         assert html_visible(rec["questiontext"]) == markdown_visible(q.prompt), where
         assert html_visible(rec["generalfeedback"]) == markdown_visible(q.explanation), where
         assert rec["defaultmark"] == q.points, where
+        assert rec["tags"] == list(q.objectives), where  # the objectives, as Moodle tags
+        assert all(len(tag) <= 50 for tag in rec["tags"]), where
         moodle_accepts_on_save(rec)
         if q.type in ("single", "multiple"):
             assert rec["single"] is (q.type == "single"), where

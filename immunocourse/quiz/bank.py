@@ -15,6 +15,7 @@ A bank is a YAML mapping::
         tolerance: 0.5                 # numeric only: absolute, >= 0, default 0
         explanation: Markdown text     # required
         points: 1                      # > 0, default 1
+        objectives: [immune-system/parts]  # optional: the learning objectives it assesses
 
 Optional keys beyond the contract:
 
@@ -23,6 +24,10 @@ Optional keys beyond the contract:
   a zero-argument function whose return value is the answer, so a key computed by the
   package (e.g. a percent change) is written once. It is resolved when the bank loads;
   an import failure, an exception or a value of the wrong form is a validation problem.
+* ``objectives`` (question level): a list of learning-objective ids, ``<quiz-id>/<slug>``,
+  each one of the course's objectives (:mod:`immunocourse.content.objectives`); an unknown
+  id is a validation problem on its own line. A bank without objectives is valid: the
+  course's own banks name them for every question (``tests/test_objectives.py``).
 
 Options and the answers of ``single``/``multiple`` questions are taken as the text written
 in the file, so ``[Yes, No]`` or ``[1, 2]`` mean the strings, not YAML booleans or numbers.
@@ -43,6 +48,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from immunocourse.content.objectives import OBJECTIVES, unknown_message
 from immunocourse.quiz.model import Question, is_number
 
 BANKS_DIR = Path(__file__).resolve().parents[2] / "quizzes" / "banks"
@@ -52,7 +58,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 BANK_KEYS = ("id", "title", "description", "questions")
 QUESTION_KEYS = (
     "id", "type", "prompt", "options", "answer", "answer_from", "tolerance", "explanation",
-    "points",
+    "points", "objectives",
 )
 
 
@@ -294,13 +300,36 @@ class _Parser:
             else:
                 answer = self._answer_from_function(f["answer_from"], qtype, options, label)
 
+        objectives: tuple[str, ...] = ()
+        if "objectives" in f:
+            objectives = self._objectives(f["objectives"], label)
+
         if len(self.problems) > before or qid is None or qtype is None:
             return qid, None
         return qid, Question(
             id=qid, type=qtype, prompt=prompt or "", explanation=explanation or "",
             answer=answer, options=options, tolerance=tolerance, points=points,
-            line=_line(node),
+            line=_line(node), objectives=objectives,
         )
+
+    def _objectives(self, node: Node, label: str) -> tuple[str, ...]:
+        """The objective ids, each a course objective, each once; problems on their lines."""
+        where = f"{label} field 'objectives'"
+        if not isinstance(node, SequenceNode) or not node.value:
+            self.problem(node, where, "must be a list of objective ids, e.g. "
+                         f"[{next(iter(OBJECTIVES))}] (or leave the key out)")
+            return ()
+        ids: list[str] = []
+        for item in node.value:
+            if not isinstance(item, ScalarNode) or not item.value.strip():
+                self.problem(item, where, f"each objective must be an id, not '{_shown(item)}'")
+            elif item.value in ids:
+                self.problem(item, where, f"objective '{item.value}' appears twice")
+            elif item.value not in OBJECTIVES:
+                self.problem(item, where, unknown_message(item.value))
+            else:
+                ids.append(item.value)
+        return tuple(ids)
 
     def _options(self, node: Node | None, qnode: Node, label: str) -> tuple[str, ...] | None:
         where = f"{label} field 'options'"

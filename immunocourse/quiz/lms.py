@@ -22,7 +22,10 @@ renderer (markdown-it, CommonMark); ``$x$`` and ``$$x$$`` become ``\\(x\\)`` and
 the delimiters Moodle's MathJax filter and Canvas read by default. Options are plain text,
 as the notebook shows them. The explanation is Moodle's ``generalfeedback`` and Canvas's
 general feedback (``itemfeedback ident="general_fb"``); points are ``defaultgrade`` and
-``points_possible``.
+``points_possible``. The learning objectives a question assesses (``objectives:``) become
+its Moodle tags (``<tags><tag><text>side-effects/warning-signs</text></tag></tags>``, read by
+``qformat_xml::import_question_tags``; a tag holds at most 50 characters, which every
+objective id keeps to); QTI 1.2 has no place for them.
 
 Scoring of ``multiple``. The course gives ``points * max(0, (right - wrong) / n_right)``.
 Moodle sums the fractions of the ticked options and clamps the sum to [0, 1]
@@ -182,6 +185,10 @@ def _moodle_question(bank: Bank, q: Question, number: int) -> etree._Element:
     etree.SubElement(el, "penalty").text = "0"  # the course never docks a retry
     etree.SubElement(el, "hidden").text = "0"
     etree.SubElement(el, "idnumber").text = q.id
+    if q.objectives:  # Moodle's question tags: the objectives it assesses
+        tags = etree.SubElement(el, "tags")
+        for objective in q.objectives:
+            _text(tags, "tag", objective)
 
     def answer(fraction: str, text: str, fmt: str) -> etree._Element:
         a = etree.SubElement(el, "answer", fraction=fraction, format=fmt)

@@ -23,6 +23,8 @@ class Question:
     tolerance: float
     points: float
     line: int | None
+    # the learning objectives it assesses, ids from immunocourse.content.objectives (optional)
+    objectives: tuple[str, ...] = ()
 
 
 def is_number(value: Any) -> bool:

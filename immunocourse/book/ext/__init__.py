@@ -10,6 +10,8 @@ were connected):
 - :mod:`.thebe`: sphinx-thebe, which Jupyter Book always loads, removed.
 - :mod:`.citations`: the bibliography without ARIA roles it may not have.
 - :mod:`.reviewed`: "Last reviewed: <date>" under every lesson page's title.
+- :mod:`.objectives`: the ``{objectives}`` directive, a lesson's learning objectives from
+  :mod:`immunocourse.content.objectives`, and the check that a question assesses each one.
 - :mod:`.icons`: ``icons.js``, only the Font Awesome icons the built pages use.
 - :mod:`.notebooks`: a lesson page's box of links to its student notebooks, and the copies.
 - :mod:`.root_page`: ``index.html`` at the root, sending the reader to the book.
@@ -31,6 +33,7 @@ from immunocourse.book.ext import (
     icons,
     maths,
     notebooks,
+    objectives,
     redirects,
     reviewed,
     root_page,
@@ -51,7 +54,8 @@ __all__ = ["REVIEWED_CLASS", "PlotlyMimeRenderer", "icons_used", "latex_to_mathm
 # build-finished (500): assets copies plotly.js, icons scans _static, notebooks copies;
 # build-finished (400): root_page, before sphinx-external-toc writes its bare index.html;
 # build-finished (600): redirects, after the notebooks are copied.
-FEATURES = (assets, maths, thebe, citations, reviewed, icons, notebooks, root_page, redirects)
+FEATURES = (assets, maths, thebe, citations, reviewed, objectives, icons, notebooks, root_page,
+            redirects)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
