@@ -108,7 +108,8 @@ REVIEWS: tuple[Review, ...] = (
         "quoted exactly, with a plain-words gloss.",
         "{doc}`11-cell-therapies`: driving and monitoring rules for T-cell engagers; nerve "
         "problems after cilta-cel can start months later; the Kymriah boxed warning marked as "
-        "of 2024; figures the course has not checked are shown as \"not shown here\".",
+        "of 2024; the table leaves out figures the course has not yet checked against their "
+        "source.",
         "The welcome page says pseudoprogression is uncommon and that most growth on a scan is "
         "real; lessons 12 and 13 name both first-line lung cancer uses exactly.",
     )),
