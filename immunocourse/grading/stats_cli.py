@@ -245,10 +245,11 @@ def run_stats(course: Path, quiz_ids: Sequence[str], *, all_quizzes: bool = Fals
         problem(f"{course / 'nbgrader_config.py'}: {one_line(exc)}")
         return 1
     reports: list[QuizReport] = []
+    loaded = {bank.id: bank for bank in banks}
     try:
         for quiz_id in ids:
             try:
-                reports.append(gather(course, quiz_id, engine, banks_dir))
+                reports.append(gather(course, quiz_id, engine, banks_dir, loaded.get(quiz_id)))
             except StatsError as exc:
                 problem(str(exc))
     finally:

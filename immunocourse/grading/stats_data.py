@@ -150,17 +150,20 @@ class QuizReport:
     unreadable: dict[str, str] = field(default_factory=dict)  # student -> why
 
 
-def gather(course: Path, quiz_id: str, engine: Any, banks_dir: Path | None = None
-           ) -> QuizReport:
-    """Bank, marks and answers of one quiz, analysed; ``StatsError`` when there is nothing
-    to report (no bank, not in the gradebook, no graded submission)."""
+def gather(course: Path, quiz_id: str, engine: Any, banks_dir: Path | None = None,
+           bank: Bank | None = None) -> QuizReport:
+    """Bank (``bank``, else loaded from ``banks_dir``), marks and answers of one quiz,
+    analysed; ``StatsError`` when there is nothing to report (no bank, not in the gradebook,
+    no graded submission)."""
     bank_path = (banks_dir or course / "banks") / f"{quiz_id}.yml"
-    try:
-        bank = load_bank(bank_path)
-    except BankError as exc:
-        first = exc.problems[0] if exc.problems else f"{bank_path}: not a usable bank"
-        more = f" (and {len(exc.problems) - 1} more problems)" if len(exc.problems) > 1 else ""
-        raise StatsError(f"{quiz_id}: {first}{more}") from None
+    if bank is None:
+        try:
+            bank = load_bank(bank_path)
+        except BankError as exc:
+            first = exc.problems[0] if exc.problems else f"{bank_path}: not a usable bank"
+            more = (f" (and {len(exc.problems) - 1} more problems)"
+                    if len(exc.problems) > 1 else "")
+            raise StatsError(f"{quiz_id}: {first}{more}") from None
     marks = read_marks(engine, quiz_id)
     if not marks.students:
         raise StatsError(f"{quiz_id}: no graded submissions in the gradebook yet")

@@ -88,19 +88,18 @@ PLOT_CONFIG = {"displayModeBar": False, "responsive": True, "displaylogo": False
 BLUE, VERMILLION, GREY = "#0072B2", "#D55E00", "#7F7F7F"
 
 
-def figure_html(fig: Any, alt: str, caption: str) -> str:
-    """A plotly figure drawn by the page's local plotly.js: ``alt`` (every number) is its
+def figure_html(spec: dict[str, Any], alt: str, caption: str) -> str:
+    """A plotly.js chart drawn by the page's local plotly.js: ``alt`` (every number) is its
     accessible name, ``caption`` is shown under it; a table beside it has the same numbers.
 
     Markup as for the book's figures (``figures.display``): the spec as JSON and a small
     script; no mode bar, so the chart holds no controls. Without plotly.js, a sentence.
+    The spec is plain plotly.js JSON: plotly's Python figure objects validate every
+    property and cost more than the rest of a report.
     """
-    import plotly.io as pio
-
-    spec = json.loads(pio.to_json(fig, validate=False))
-    spec["config"] = PLOT_CONFIG
+    spec = {**spec, "config": PLOT_CONFIG}
     div = f"ic-fig-{uuid.uuid4().hex[:12]}"
-    payload = json.dumps(spec).replace("</", "<\\/")
+    payload = json.dumps(spec, allow_nan=False).replace("</", "<\\/")
     height = int(spec.get("layout", {}).get("height") or 400)
     return (
         f'<figure class="chart">'
@@ -118,51 +117,65 @@ def figure_html(fig: Any, alt: str, caption: str) -> str:
     )
 
 
+def _axis(title: str, **extra: Any) -> dict[str, Any]:
+    # plotly's "simple_white" look, spelled out (a template is a Python-side thing)
+    return {"title": {"text": title}, "showline": True, "linecolor": "#444", "ticks": "outside",
+            "showgrid": False, "zeroline": False, "automargin": True, **extra}
+
+
 def _layout(height: int, x_title: str, y_title: str) -> dict[str, Any]:
-    return dict(
-        height=height, margin=dict(l=60, r=16, t=16, b=56), template="simple_white",
-        font=dict(size=14, color="#1a1a1a"), showlegend=True,
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
-        xaxis=dict(title=dict(text=x_title)), yaxis=dict(title=dict(text=y_title)),
-    )
+    return {
+        "height": height, "margin": {"l": 60, "r": 16, "t": 16, "b": 56},
+        "paper_bgcolor": "#fff", "plot_bgcolor": "#fff",
+        "font": {"size": 14, "color": "#1a1a1a",
+                 "family": 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'},
+        "showlegend": True, "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        "xaxis": _axis(x_title), "yaxis": _axis(y_title),
+    }
+
+
+def _line(axis: str, at: float, dash: str) -> dict[str, Any]:
+    """A reference line across the plot at ``axis`` = ``at`` (as plotly's add_hline/vline)."""
+    other = "x" if axis == "y" else "y"
+    return {"type": "line", "layer": "below", f"{axis}ref": axis, f"{axis}0": at,
+            f"{axis}1": at, f"{other}ref": f"{other} domain", f"{other}0": 0, f"{other}1": 1,
+            "line": {"color": GREY, "dash": dash, "width": 1}}
 
 
 def scatter(report: QuizReport) -> tuple[str, list[str]]:
     """Facility against discrimination index, each point labelled Q<position>; the html
     and the questions left out (no discrimination index)."""
-    import plotly.graph_objects as go
-
     items = report.stats.items
     shown = [it for it in items if it.facility is not None
              and it.discrimination_index is not None]
     left_out = [f"Q{it.position}" for it in items if it not in shown]
     if not shown:
         return "", left_out
-    fig = go.Figure()
+    traces = []
     groups = (("No flag", BLUE, "circle", False), ("Flagged", VERMILLION, "diamond", True))
     for name, colour, symbol, flagged in groups:
         group = [it for it in shown if bool(set(it.flags) & set(ACTION_FLAGS)) == flagged]
         if not group:
             continue
-        fig.add_trace(go.Scatter(
-            x=[it.facility for it in group], y=[it.discrimination_index for it in group],
-            mode="markers+text", name=name, text=[f"Q{it.position}" for it in group],
-            textposition="top center", cliponaxis=False,
-            marker=dict(color=colour, symbol=symbol, size=11, line=dict(width=1, color="#000")),
-            customdata=[it.question_id for it in group],
-            hovertemplate="%{text} %{customdata}<br>facility %{x:.1f}%"
-                          "<br>discrimination %{y:.1f}%<extra></extra>"))
+        traces.append({
+            "type": "scatter", "mode": "markers+text", "name": name,
+            "x": [it.facility for it in group], "y": [it.discrimination_index for it in group],
+            "text": [f"Q{it.position}" for it in group], "textposition": "top center",
+            "cliponaxis": False, "customdata": [it.question_id for it in group],
+            "marker": {"color": colour, "symbol": symbol, "size": 11,
+                       "line": {"width": 1, "color": "#000"}},
+            "hovertemplate": "%{text} %{customdata}<br>facility %{x:.1f}%"
+                             "<br>discrimination %{y:.1f}%<extra></extra>"})
     limits = THRESHOLDS
-    for y in (limits.check_key_below, limits.weak_below):
-        fig.add_hline(y=y, line=dict(color=GREY, dash="dash", width=1))
-    for x in (limits.too_hard_below, limits.too_easy_above):
-        fig.add_vline(x=x, line=dict(color=GREY, dash="dot", width=1))
     lows = [it.discrimination_index for it in shown]
     highs = [it.facility for it in shown]
     layout = _layout(420, "Facility (%): higher is easier", "Discrimination index (%)")
     layout["xaxis"]["range"] = [-5, max(105, max(highs) + 5)]
     layout["yaxis"]["range"] = [min(-10, min(lows) - 10), max(105, max(lows) + 10)]
-    fig.update_layout(**layout)
+    layout["shapes"] = [_line("y", limits.check_key_below, "dash"),
+                        _line("y", limits.weak_below, "dash"),
+                        _line("x", limits.too_hard_below, "dot"),
+                        _line("x", limits.too_easy_above, "dot")]
     points = "; ".join(f"Q{it.position} facility {fmt(it.facility, '%', 0)}, "
                        f"discrimination {fmt(it.discrimination_index, '%', 0)}" for it in shown)
     alt = (f"Scatter plot of each question's facility (across, 0 to 100%) against its "
@@ -172,7 +185,7 @@ def scatter(report: QuizReport) -> tuple[str, list[str]]:
     caption = ("Each question's facility (across) against its discrimination index (up), "
                "labelled Q1, Q2, ...; flagged questions are diamonds. The table below gives "
                "the same numbers.")
-    return figure_html(fig, alt, caption), left_out
+    return figure_html({"data": traces, "layout": layout}, alt, caption), left_out
 
 
 @dataclass
@@ -192,23 +205,19 @@ def score_bands(totals: Sequence[float], max_total: float) -> list[Band]:
 
 
 def histogram(report: QuizReport, bands: list[Band]) -> str:
-    import plotly.graph_objects as go
-
-    fig = go.Figure(go.Bar(
-        x=[f"{10 * i}–{10 * i + 10}" for i in range(10)], y=[b.count for b in bands],
-        marker=dict(color=BLUE, line=dict(width=1, color="#000")), name="Students",
-        hovertemplate="%{x}%: %{y} student(s)<extra></extra>"))
+    bar = {"type": "bar", "name": "Students", "x": [f"{10 * i}–{10 * i + 10}" for i in range(10)],
+           "y": [b.count for b in bands],
+           "marker": {"color": BLUE, "line": {"width": 1, "color": "#000"}},
+           "hovertemplate": "%{x}%: %{y} student(s)<extra></extra>"}
     layout = _layout(320, f"Total score (% of {pts(report.stats.max_total)} points)",
                      "Students")
-    layout["showlegend"] = False
-    layout["bargap"] = 0.05
-    layout["yaxis"]["rangemode"] = "tozero"
-    layout["yaxis"]["tickformat"] = "d"
-    fig.update_layout(**layout)
+    layout.update(showlegend=False, bargap=0.05)
+    layout["yaxis"].update(rangemode="tozero", tickformat="d")
     parts = "; ".join(f"{10 * i}–{10 * i + 10}%: {b.count}" for i, b in enumerate(bands))
     alt = f"Bar chart of how many students scored in each tenth of the maximum. {parts}."
-    return figure_html(fig, alt, "How many students scored in each tenth of the maximum; "
-                                 "the table below gives the same numbers.")
+    return figure_html({"data": [bar], "layout": layout}, alt,
+                       "How many students scored in each tenth of the maximum; the table "
+                       "below gives the same numbers.")
 
 
 # ---------------------------------------------------------------- pages
