@@ -394,3 +394,44 @@ def test_report_pages_pass_axe_at_390px_draw_offline_and_print(
         assert hidden
         page.emulate_media(media="screen")
     assert guard.external == [] and guard.console_errors == []
+
+
+# --- a PostgreSQL gradebook ------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_postgresql_gradebook_gives_the_same_report(reports: Path, monkeypatch, capsys):
+    """IMMUNOCOURSE_DB_URL (the class server's gradebook) is read as nbgrader reads it; the
+    course folder has no SQLite gradebook at all."""
+    import os
+    import tempfile
+
+    from immunocourse.classroom.postgres import Postgres
+
+    if os.geteuid() != 0 or not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+        missing = "PostgreSQL runs as the postgres account: root and postgresql needed"
+        if os.environ.get("CI") == "true":
+            pytest.fail(missing)
+        pytest.skip(missing)
+    with tempfile.TemporaryDirectory(prefix="immunocourse-stats-pg-") as tmp:
+        root = Path(tmp)
+        root.chmod(0o755)  # the postgres account must reach its data folder
+        pg = Postgres(root / "postgres")
+        pg.create()
+        try:
+            banks = root / "banks-src"
+            banks.mkdir()
+            (banks / f"{QUIZ}.yml").write_text(BANK_YAML, encoding="utf-8")
+            course = new_course(root / "course", banks_dir=banks)
+            bank = load_bank(course / "banks" / f"{QUIZ}.yml")
+            fill_gradebook(pg.url, QUIZ, bank.questions, MARKS)
+            write_graded_answers(course, QUIZ, ANSWERS)
+            assert not (course / "gradebook.db").exists()
+            monkeypatch.setenv("IMMUNOCOURSE_DB_URL", pg.url)
+            out = root / "out"
+            assert run_stats(course, [QUIZ], out=out) == 0
+        finally:
+            pg.stop()
+        assert pg.password not in capsys.readouterr().out
+        for name in (f"{QUIZ}.questions.csv", f"{QUIZ}.responses.csv"):
+            assert (out / name).read_text() == (reports / name).read_text()
