@@ -36,10 +36,15 @@ def grade(course: Path, quiz_id: str, jobs: int | None) -> int:
     for student, reason in sorted(result.failures.items()):
         print(f"failed: {student}: {reason}")
     print(f"grades: {course / 'grades.csv'}  feedback: {course / 'feedback'}")
-    if result.graded:  # what the class learned; its own faults never change grading's status
+    if result.graded:  # what the class learned; its faults never change grading's status
         from immunocourse.grading.stats_cli import run_stats
 
-        run_stats(course, [quiz_id])
+        try:
+            run_stats(course, [quiz_id])
+        except Exception as exc:  # the grades are saved: a report bug must not hide that
+            print(f"quiz stats: {quiz_id}: not written ({type(exc).__name__}: "
+                  f"{' '.join(str(exc).split())[:200]}); run `quiz stats {quiz_id}` again",
+                  file=sys.stderr)
     return 1 if result.failures else 0
 
 
