@@ -285,6 +285,19 @@ def test_one_bad_quiz_does_not_stop_the_others(course: Path, tmp_path: Path, cap
     assert f"{QUIZ}.html" in report_files(out)
 
 
+def test_all_notes_the_quizzes_not_graded_yet(tmp_path: Path, capsys):
+    course = make_course(tmp_path)
+    (course / "banks" / "later.yml").write_text(
+        BANK_YAML.replace("id: handmade", "id: later"), encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_stats(course, [], all_quizzes=True, out=out) == 0
+    captured = capsys.readouterr()
+    assert "note: later: not in the gradebook" in captured.out and captured.err == ""
+    assert "later.html" not in report_files(out)
+    page = (out / "course.html").read_text(encoding="utf-8")
+    assert "not graded yet" in page and 'href="later.html"' not in page
+
+
 def test_a_quiz_with_no_graded_submissions(tmp_path: Path, capsys):
     course = make_course(tmp_path, answers={}, marks={})
     assert run_stats(course, [QUIZ], out=tmp_path / "out") == 1

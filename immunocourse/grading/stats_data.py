@@ -25,7 +25,15 @@ TEST_CELL = "test-"  # a question's graded cell is named test-<question id> (qui
 
 
 class StatsError(Exception):
-    """Nothing can be reported for a quiz (or at all); the message is one line."""
+    """Nothing can be reported for a quiz (or at all); the message is one line.
+
+    ``ungraded``: the quiz simply has not been graded yet (not in the gradebook, or no
+    graded submission), which ``--all`` reports as a note rather than a problem.
+    """
+
+    def __init__(self, message: str, ungraded: bool = False) -> None:
+        super().__init__(message)
+        self.ungraded = ungraded
 
 
 # ---------------------------------------------------------------- the gradebook
@@ -95,7 +103,8 @@ def read_marks(engine: Any, quiz_id: str) -> Marks:
             found = db.execute(select(Assignment.id).where(Assignment.name == quiz_id)).first()
             if found is None:
                 raise StatsError(f"{quiz_id}: not in the gradebook (run `nbgrader "
-                                 f"generate_assignment {quiz_id}` and grade it first)")
+                                 f"generate_assignment {quiz_id}` and grade it first)",
+                                 ungraded=True)
             cells = db.execute(
                 select(GradeCell.name, GradeCell.max_score)
                 .join(Notebook, GradeCell.notebook_id == Notebook.id)
@@ -166,7 +175,8 @@ def gather(course: Path, quiz_id: str, engine: Any, banks_dir: Path | None = Non
             raise StatsError(f"{quiz_id}: {first}{more}") from None
     marks = read_marks(engine, quiz_id)
     if not marks.students:
-        raise StatsError(f"{quiz_id}: no graded submissions in the gradebook yet")
+        raise StatsError(f"{quiz_id}: no graded submissions in the gradebook yet",
+                         ungraded=True)
     notes = []
     in_gradebook = {name[len(TEST_CELL):] for name in marks.cells if name.startswith(TEST_CELL)}
     questions = [q for q in bank.questions if q.id in in_gradebook]
