@@ -71,8 +71,8 @@ def with_objectives(path) -> Bank:
     """The bank as it will load once banks state objectives (issue 20, part 1)."""
     bank = load_bank(path)
     questions = tuple(
-        WithObjectives(**{f: getattr(q, f) for f in q.__dataclass_fields__},
-                       objectives=OBJECTIVES.get(q.id, ()))
+        WithObjectives(**{**{f: getattr(q, f) for f in q.__dataclass_fields__},
+                          "objectives": OBJECTIVES.get(q.id, ())})
         for q in bank.questions)
     return Bank(bank.id, bank.title, questions, bank.path, bank.description)
 
