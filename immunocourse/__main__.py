@@ -10,7 +10,7 @@ import importlib
 import sys
 
 COMMANDS = {
-    "quiz": ("immunocourse.quiz.cli", "question banks: check, build, grade, export"),
+    "quiz": ("immunocourse.quiz.cli", "question banks: check, build, grade, stats, export"),
     "response": ("immunocourse.science.response_cli", "RECIST 1.1 / iRECIST: classify"),
     "settings": ("immunocourse.settings", "IMMUNOCOURSE_* variables: help, current values"),
 }
@@ -27,10 +27,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"immunocourse: unknown command {argv[0]!r}", file=sys.stderr)
         return 0 if argv and argv[0] in {"-h", "--help"} else 2
     module = importlib.import_module(COMMANDS[argv[0]][0])
-    if argv[0] == "quiz" and argv[1:2] == ["grade"]:  # the grading layer, above the quiz layer
-        from immunocourse.grading.cli import grade
+    if argv[0] == "quiz" and argv[1:2] in (["grade"], ["stats"]):  # the grading layer
+        from immunocourse.grading.cli import grade, stats
 
-        return int(module.main(argv[1:], grade=grade) or 0)
+        return int(module.main(argv[1:], grade=grade, stats=stats) or 0)
     return int(module.main(argv[1:]) or 0)
 
 

@@ -113,8 +113,20 @@ def test_tps_counts_membrane_staining_of_tumour_cells_only() -> None:
 
 
 def test_page_links_the_urgent_care_lesson_and_names_the_boxed_warning() -> None:
-    assert "{doc}`09-side-effects`" in PAGE
+    # lesson 9's "When to get help" section, the course's one list of urgent signs
+    assert "{ref}`When to get help <when-to-get-help>`" in PAGE
     assert "cytokine release syndrome" in PAGE
+
+
+def test_lung_cancer_approvals_without_a_pd_l1_level_name_both_types() -> None:
+    # US label: pembrolizumab with chemotherapy, first line, metastatic NSCLC, no PD-L1 level:
+    # squamous, and non-squamous with no EGFR or ALK genomic tumour aberration.
+    section = PAGE[PAGE.index("Negative does not always mean no chance"):
+                   PAGE.index("But sometimes a negative result")]
+    flat = " ".join(section.split())
+    assert "one kind of advanced lung cancer" not in flat
+    assert "squamous type" in flat and "non-squamous type" in flat
+    assert "no EGFR or ALK gene change" in flat and "has spread" in flat
 
 
 def test_figure_describes_itself_and_uses_the_palette() -> None:

@@ -21,7 +21,7 @@ def test_every_record_is_sourced_and_dated() -> None:
     for r in records:
         assert not record_problems(r), r
     # The records added for the review of issue 19 are cited on the page that quotes them.
-    for r in [*ct.MORE_CAR_T, *ct.HARM_RATES, *ct.LATE_RATES]:
+    for r in [*ct.MORE_CAR_T, *ct.HARM_RATES, *ct.LATE_RATES, *ct.ENGAGER_DRIVING]:
         assert not record_problems(r, cited_on=PAGE), r
     for p in ct.PRODUCTS:  # the approval date's own source, read by lessons 4 and 12 too
         assert p.approval_key in BIB_KEYS, f"{p.name}: {p.approval_key!r} not in references.bib"
@@ -51,6 +51,17 @@ def test_how_often_crs_and_nerve_problems_happen() -> None:
     assert ct.harm_rates_table().count("<tr>") == len(ct.HARM_RATES) + 1
 
 
+def test_an_unconfirmed_figure_is_not_shown_never_said_to_be_missing() -> None:
+    """Review finding B: a grade 3 figure the course has not confirmed in its source is
+    "not shown here", never "not given" (the sources may well give one)."""
+    table = ct.harm_rates_table()
+    assert "not given" not in table
+    unconfirmed = [r for r in ct.HARM_RATES if r.grade3_plus is None]
+    assert table.count(f"<td>{ct.NOT_SHOWN}</td>") == len(unconfirmed)
+    if unconfirmed:
+        assert "has not yet checked this figure against its source" in table
+
+
 def test_long_term_effects_after_car_t() -> None:
     # Cordeiro et al. 2024: ranges across the studies of CD19 CAR T in lymphoma.
     assert ct.late_rate("severe low blood counts more than 30").text == "30% to 40%"
@@ -72,6 +83,29 @@ def test_boxed_warnings_as_on_the_labels() -> None:
     assert ct.boxes(ct.product("tisagenlecleucel"), "T cell malignancies")
 
 
+def test_a_box_that_could_not_be_read_now_is_dated() -> None:
+    """Review finding C: Kymriah's box was revised in June 2025 and could not be read, so its
+    row and the table's caption say the box shown is the one as of 2024."""
+    assert ct.product("tisagenlecleucel").box_as_of == "2024"
+    table = ct.boxed_warning_table()
+    assert "T cell malignancies (box as of 2024)</td>" in table
+    assert "except: tisagenlecleucel, its box as of 2024" in table
+    assert [p.name for p in ct.PRODUCTS if p.box_as_of] == ["tisagenlecleucel"]
+
+
+def test_the_crs_count_counts_the_boxed_warning_table() -> None:
+    """Review finding E: the page says how many of the treatments in the boxed-warning table
+    name CRS, both numbers taken from the table's own rows, not a typed count."""
+    rows = ct.boxed_warning_products()
+    assert ct.boxed_warning_table().count("<tr>") == len(rows) + 1
+    assert ct.products_boxing_crs_in_table() == [p.name for p in rows if ct.boxes(p, ct.CRS)]
+    assert 'glue("n_box_rows", len(ct.boxed_warning_products())' in PAGE
+    assert 'glue("n_crs_box", len(ct.products_boxing_crs_in_table())' in PAGE
+    assert "products in this lesson" not in PAGE
+    assert ("The table of boxed warnings\n  below lists {glue:text}`n_box_rows` treatments. "
+            "For {glue:text}`n_crs_box` of them") in PAGE
+
+
 def test_hla_requirements() -> None:
     assert ct.product("tebentafusp").hla == "HLA-A*02:01"
     assert "A*02:01P" in ct.product("afamitresgene autoleucel").hla
@@ -81,6 +115,38 @@ def test_hla_requirements() -> None:
 def test_stay_near_and_driving_rules_after_june_2025() -> None:
     assert (ct.STAY_NEAR.stay_near_weeks_now, ct.STAY_NEAR.no_driving_weeks_now) == (2, 2)
     assert ct.driving_weeks_saved() == 8 - 2
+
+
+def test_t_cell_engagers_carry_driving_advice_too() -> None:
+    """Review finding A: Blincyto's label (5.6) says not to drive while the drip runs;
+    Tecvayli's asks for 48 hours in hospital after each of the 3 step-up doses, and no driving
+    during them and for 48 hours after the last."""
+    blin = ct.engager_driving("blinatumomab")
+    assert blin.no_driving == "while the drip is running" and blin.key == "blincytolabel"
+    tec = ct.engager_driving("teclistamab")
+    assert (tec.first_doses, tec.hospital_hours, tec.no_driving_hours_after) == (3, 48, 48)
+    assert str(tec.no_driving_hours_after) in tec.no_driving
+    engagers = PAGE.split("## T-cell engagers", 1)[1].split("\n## ", 1)[0]
+    assert "not to drive while the drip is\nrunning" in engagers
+    for name in ("tec_first_doses", "tec_hospital_hours", "tec_drive_hours"):
+        assert f"{{glue:text}}`{name}`" in engagers
+    for key in ("blincytolabel", "tecvaylilabel", "crukteclistamab"):
+        assert key in engagers
+    takeaways = PAGE.split("## Key takeaways", 1)[1].split("\n## ", 1)[0]
+    assert "blinatumomab" in takeaways and "{glue:text}`tec_drive_hours`" in takeaways
+
+
+def test_late_nerve_problems_after_cilta_cel_need_a_call_at_once() -> None:
+    """Review finding D: the Carvykti label warns of parkinsonism and Guillain-Barre syndrome,
+    which can start weeks or months after the infusion; the page says to call at once."""
+    later = PAGE.split("Brain and memory problems\n: ", 1)[1].split("\n\n", 1)[0]
+    assert "days,\n  weeks or even months" in later
+    assert "parkinsonism" in later and "Guillain-Barré syndrome" in later
+    assert "call your team at\n  once, day or night" in later
+    assert "carvyktilabel" in later and "medlineplusciltacel" in later
+    section = PAGE.split("## When to get urgent care", 1)[1].split("\n## ", 1)[0]
+    assert "After cilta-cel, call at once" in section and "months later" in section
+    assert "{ref}`Lesson 9 <when-to-get-help>`" in section
 
 
 @pytest.mark.parametrize(("fever", "bp", "o2", "grade"), [

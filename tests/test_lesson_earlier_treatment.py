@@ -65,7 +65,8 @@ def test_every_number_has_a_cited_checked_source(record) -> None:
 
 
 def test_page_names_urgent_care_and_who_may_not_be_eligible() -> None:
-    assert "{doc}`09-side-effects`" in PAGE
+    # lesson 9's "When to get help" section, the course's one list of urgent signs
+    assert "{ref}`When to get help <when-to-get-help>`" in PAGE
     for situation in ("autoimmune disease", "organ transplant", "Pregnancy",
                       "ClinicalTrials.gov"):
         assert situation in PAGE
@@ -106,3 +107,15 @@ def test_the_book_search_finds_this_lesson(built_book, query: str) -> None:
     from tests.test_lesson_side_effects import search_hits
 
     assert "book/13-earlier-treatment" in search_hits(built_book, query)
+
+
+def test_lung_cancer_combination_names_both_types() -> None:
+    # US label: pembrolizumab with chemotherapy, first line, metastatic NSCLC, any PD-L1:
+    # squamous, and non-squamous with no EGFR or ALK genomic tumour aberration.
+    section = PAGE[PAGE.index("## Combining immunotherapy with chemotherapy"):
+                   PAGE.index("## Who may not be able to have it")]
+    flat = " ".join(section.split())
+    assert "one kind of advanced lung cancer" not in flat
+    assert "whatever its PD-L1 level" in flat
+    assert "squamous type" in flat and "non-squamous type" in flat
+    assert "no EGFR or ALK gene change" in flat

@@ -1,10 +1,13 @@
-"""Lesson 6: quiz keys come from the schedules, and the numbers in explanations match."""
+"""Lesson 6: quiz keys come from the schedules, the numbers in explanations match, and the
+capsule taken at home (lenalidomide) comes with its boxed warning and the urgent-care rules."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from immunocourse.lessons import receiving_treatment as lesson
 from immunocourse.science import schedule
-from tests.citations import BIB_KEYS
+from tests.citations import BIB_KEYS, page
 
 
 def test_quiz_keys() -> None:
@@ -39,3 +42,31 @@ def test_under_skin_forms_say_what_they_leave_out() -> None:
     assert "ipilimumab" in lesson.under_skin("nivolumab").not_covered
     pembro = lesson.under_skin("pembrolizumab").not_covered
     assert "Hodgkin lymphoma" in pembro and "mediastinal B-cell lymphoma" in pembro
+
+
+def test_lenalidomide_is_given_with_its_boxed_warning_and_the_two_rules() -> None:
+    # Revlimid US label, boxed warning: embryo-fetal toxicity, hematologic toxicity, and
+    # venous and arterial thromboembolism. Lenalidomide lowers blood counts, so the fever
+    # rule applies; chest pain or breathlessness from a clot, the emergency rule.
+    text = page("06-receiving-treatment.md")
+    section = text[text.index("\n## Serious side effects and when to get help\n"):]
+    section = section[:section.index("\n## Key takeaways")]
+    flat = " ".join(section.split())
+    assert "{cite:p}`revlimidlabel`" in flat
+    for harm in ("birth defects", "blood clots", "lowers blood counts", "heart attack",
+                 "stroke", "prevents pregnancy"):
+        assert harm in flat, harm
+    assert 'glue("emergency_rule", safety.EMERGENCY_RULE' in text
+    assert 'glue("fever_rule", safety.FEVER_RULE' in text
+    assert "{glue:text}`emergency_rule`" in flat and "{glue:text}`fever_rule`" in flat
+    assert "<when-to-get-help>`" in flat
+
+
+def test_the_built_page_prints_both_rules_verbatim(built_book: Path) -> None:
+    from immunocourse.book import readability
+    from immunocourse.content import safety
+
+    main = readability._main_column(built_book / "book/06-receiving-treatment.html")
+    printed = " ".join(main.get_text(" ").split()).replace(" ,", ",").replace(" .", ".")
+    for rule in (safety.EMERGENCY_RULE, safety.FEVER_RULE):
+        assert rule in printed

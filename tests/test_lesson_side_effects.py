@@ -64,9 +64,23 @@ def test_on_the_card_the_ambulance_rule_comes_first_and_says_it_wins() -> None:
 
 def test_the_card_tells_people_on_daily_hydrocortisone_what_to_do_at_once() -> None:
     paragraphs = [p.get_text() for p in _card().select("p")]
-    for rule in side_effects.HYDROCORTISONE_AT_ONCE:
+    for rule in side_effects.HYDROCORTISONE_RULES:
         assert rule in paragraphs
         assert rule in FLAT, "the page's sick-day list must say what the card says"
+
+
+def test_the_sick_day_rules_follow_simpson_2020_and_assume_no_kit() -> None:
+    """Sceptical-oncologist review, finding C: the double-dose rule; severe diarrhoea as well
+    as vomiting means the injection and urgent help; ask for a kit rather than assume one;
+    never stop steroids suddenly; the steroid emergency card. All on the card too."""
+    rules = " ".join(side_effects.HYDROCORTISONE_RULES)
+    for words in ("If you have a fever, or an illness that keeps you in bed or needs "
+                  "antibiotics", "double your daily dose", "Follow the plan your team gives you",
+                  "or you have severe diarrhoea", "if you have one",
+                  "Ask your team for an emergency injection kit", "steroid emergency card",
+                  "Never stop steroid tablets suddenly", "high-dose steroids"):
+        assert words in rules, words
+    assert "use your injection and call" not in rules  # no kit assumed
 
 
 def test_the_card_and_the_text_list_the_same_signs_in_the_same_order() -> None:
@@ -94,9 +108,24 @@ def test_each_card_line_keeps_its_tick_box_and_marks_the_medical_term() -> None:
 
 
 def test_diarrhoea_has_the_ctcae_grade_2_threshold_on_the_urgent_list() -> None:
+    """CTCAE v5.0 grade 2 (an increase of 4 or more stools a day over baseline; a moderate
+    increase in stoma output), said so that it cannot be read as a total of 4 (review, finding
+    A), with night-time stools and diarrhoea with fever, dizziness, blood, mucus or pain."""
     gut = side_effects.organ_sign("colitis").urgent
-    for words in ("4 or more stools a day more than usual", "blood or mucus", "tummy pain"):
-        assert words in gut
+    for words in ("4 or more extra stools a day, on top of what is normal for you",
+                  "stoma output", "wakes you at night", "any diarrhoea with a fever",
+                  "dizziness", "blood or mucus", "tummy pain"):
+        assert words in gut, words
+    assert "4 or more stools a day more than usual" not in gut
+    # Other new diarrhoea still needs a call the same day.
+    assert "same day" in side_effects.organ_sign("colitis").note
+    assert "Any other new diarrhoea needs a call the same day" in FLAT
+
+
+def test_much_less_urine_is_on_the_urgent_list() -> None:
+    kidney = side_effects.organ_sign("nephritis")
+    assert kidney.emergency and "passing much less urine than usual" in kidney.urgent
+    assert kidney.key in PAGE
 
 
 def test_adrenal_row_names_the_signs_of_an_adrenal_crisis() -> None:
@@ -146,6 +175,19 @@ def test_the_fatal_question_quotes_the_record_and_its_tolerance_excludes_13() ->
     assert abs(12 - side_effects.fatal_per_thousand_highest()) <= question.tolerance
 
 
+def test_the_rounded_table_cites_the_cmaj_review_and_the_exact_rates_the_trial() -> None:
+    """Review, finding B: the rounded numbers are the CMAJ review's, cited as such on the
+    page; Larkin 2015 for the exact grade 3-4 rates; the relabelling explained."""
+    assert {e.key for e in evidence.ADVERSE_EVENTS} == {"esfahani2019"}
+    assert all("CMAJ 2019" in e.source for e in evidence.ADVERSE_EVENTS)
+    assert evidence.CHECKMATE_067_SAFETY.key == "larkin2015"
+    section = " ".join(PAGE[PAGE.index("## How often"):PAGE.index("## How serious")].split())
+    assert "{cite:p}`esfahani2019`" in section and "{cite:p}`larkin2015`" in section
+    assert 'calls the liver row "hepatitis"' in section
+    assert "CMAJ 2019;191:E40" not in section  # a bracket citation, not only prose
+    assert "CMAJ" in side_effects.adverse_event_table()
+
+
 def test_liver_row_is_raised_alt_and_the_key_is_a_point_difference() -> None:
     assert side_effects.LIVER_ROW in side_effects.event_names()
     assert "Hepatitis" not in side_effects.event_names()
@@ -161,11 +203,15 @@ def test_grade3_difference_is_39_points() -> None:
 
 def test_ctcae_grade3_is_the_official_wording_and_the_lowest_severe_grade() -> None:
     assert side_effects.lowest_severe_grade() == "3"
-    grade3 = evidence.CTCAE_GRADES[3]
-    for phrase in ("Severe or medically significant but not immediately life-threatening",
-                   "hospitalisation or prolongation of hospitalisation indicated",
-                   "disabling", "limiting self-care ADL"):
-        assert phrase in grade3
+    # CTCAE v5.0, word for word; the course's gloss is outside the quote (review, finding D).
+    assert evidence.CTCAE_GRADES[3] == (
+        "Severe or medically significant but not immediately life-threatening; "
+        "hospitalization or prolongation of hospitalization indicated; disabling; limiting "
+        "self care ADL")
+    cell = side_effects.ctcae_meaning(3)
+    quote_end = cell.index("\u201d")
+    assert cell.startswith("\u201c") and "(" not in cell[:quote_end]
+    assert "not part of the quote" in cell[quote_end:]
 
 
 def test_most_common_and_earliest() -> None:
@@ -267,9 +313,11 @@ def test_grade_3_is_not_said_to_mean_hospital_care() -> None:
 
 def test_the_page_gives_sick_day_rules_for_lifelong_hydrocortisone() -> None:
     """Finding 2: what ASCO 2021 asks every patient with adrenal insufficiency to be taught."""
-    for words in ("take a higher dose", "cannot keep your tablets down",
-                  "emergency hydrocortisone injection", "signs of an adrenal crisis",
-                  "steroid emergency card", "medical alert bracelet"):
+    for words in ("double your daily dose", "cannot keep your tablets down",
+                  "severe diarrhoea", "emergency hydrocortisone injection",
+                  "signs of an adrenal crisis", "emergency injection kit",
+                  "steroid emergency card", "medical alert bracelet",
+                  "Never stop steroid tablets suddenly"):
         assert words in FLAT, words
     assert "schneider2021,simpson2020" in PAGE
 

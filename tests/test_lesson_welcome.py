@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from immunocourse.figures.plots import alt_text
-from immunocourse.lessons import welcome
+from immunocourse.lessons import measuring_response, welcome
 from immunocourse.quiz import find_bank, load_bank
+from tests.citations import page
+
+PAGE = page("index.md")
 
 
 def test_series_gets_worse_before_better() -> None:
@@ -29,3 +32,14 @@ def test_figure_is_labelled_illustrative_with_alt_text() -> None:
     fig = welcome.scan_figure()
     assert "made-up" in fig.layout.title.text
     assert "illustrative" in alt_text(fig)
+
+
+def test_first_look_says_pseudoprogression_is_uncommon_with_its_glued_rate() -> None:
+    section = PAGE[PAGE.index("## A first look: worse before better"):PAGE.index("## The lessons")]
+    flat = " ".join(section.split())
+    # the rate is Park 2020's pooled figure, glued from lesson 7's record, never retyped
+    assert 'glue("pp_pct", measuring_response.pseudoprogression_pct(), display=False)' in PAGE
+    assert "{glue:text}`pp_pct:.0f`" in flat and "{cite:p}`park2020`" in flat
+    assert measuring_response.PSEUDOPROGRESSION["cite"] == "park2020"
+    assert "uncommon" in flat and "most growth on a scan is real" in flat
+    assert "new or worse symptom" in flat

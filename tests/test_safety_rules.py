@@ -72,3 +72,33 @@ def test_the_rules_themselves_read_at_grade_6_or_below():
     assert f"{safety.FEVER_THRESHOLD_C} °C" in safety.FEVER_RULE
     for sign in safety.EMERGENCY_SIGNS:
         assert sign in safety.EMERGENCY_RULE
+
+
+# Every page that tells readers when to get urgent help gives the ambulance rule; every page
+# that names a treatment able to cause a dangerous fever gives the fever rule too.
+EMERGENCY_PAGES = ("book/index", "book/04-immunotherapy-types", "book/06-receiving-treatment",
+                   "book/08-monitoring", "book/09-side-effects", "book/11-cell-therapies",
+                   "book/12-biomarkers", "book/13-earlier-treatment")
+FEVER_PAGES = ("book/04-immunotherapy-types", "book/06-receiving-treatment",
+               "book/09-side-effects", "book/11-cell-therapies", "book/12-biomarkers",
+               "book/13-earlier-treatment")
+
+
+@pytest.mark.parametrize("page", EMERGENCY_PAGES)
+def test_pages_with_urgent_advice_give_the_ambulance_rule(built_book, page):
+    assert safety.EMERGENCY_RULE in _text(readability._main_column(built_book / f"{page}.html"))
+
+
+@pytest.mark.parametrize("page", FEVER_PAGES)
+def test_pages_naming_fever_risks_give_the_fever_rule(built_book, page):
+    assert safety.FEVER_RULE in _text(readability._main_column(built_book / f"{page}.html"))
+
+
+@pytest.mark.parametrize("page", EMERGENCY_PAGES)
+def test_lesson_9s_urgent_signs_are_never_called_a_same_day_matter(built_book, page):
+    main = readability._main_column(built_book / f"{page}.html")
+    for block in main.find_all(["p", "li", "dd"]):
+        for sentence in re.split(r"(?<=[.!?;])\s", _text(block).lower()):
+            urgent = "at once" in sentence or "ambulance" in sentence
+            if "same day" in sentence and "warning sign" in sentence and not urgent:
+                raise AssertionError(f"{page}: {sentence}")

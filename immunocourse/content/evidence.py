@@ -111,9 +111,12 @@ class AdverseEventRate:
     event: str
     any_grade: dict[str, int]
     grade3plus: dict[str, int]
-    key: str = "larkin2015"
-    source: str = "CheckMate 067, Larkin et al., N Engl J Med 2015"
-    checked: str = CHECKED_LESSONS
+    # The rounded numbers are the CMAJ review's table of the trial; the trial's own exact
+    # grade 3-4 rates are ``CHECKMATE_067_SAFETY`` (Larkin 2015).
+    key: str = "esfahani2019"
+    source: str = ("CheckMate 067 (Larkin et al., N Engl J Med 2015), rounded as tabulated in "
+                   "Esfahani et al., CMAJ 2019;191(2):E40-E46, Table 2")
+    checked: str = "2026-12-07"
 
     def __hash__(self) -> int:  # dict fields: hash on the name, which is unique
         return hash(self.event)
@@ -127,12 +130,20 @@ def _ae(event: str, ipi: tuple[int, int], nivo: tuple[int, int],
 
 
 # Rounded percentages (any grade, grade >= 3) for ipilimumab | nivolumab | combination, as
-# tabulated from CheckMate 067 in CMAJ 2019;191(2):E40-E46, Table 2. The overall grade 3-4
-# figures (27 | 16 | 55) match Larkin 2015's abstract (27.3% | 16.3% | 55.0%). The liver row
-# is the trial's "increased alanine aminotransferase" (ALT, a blood test), not clinical
-# hepatitis: 17.6% (8.3% grade 3-4) with the combination and 3.9% (1.6%) with ipilimumab,
-# as reproduced from CheckMate 067 in J Immunother Cancer 2020;8:e001322, Table 1 (checked
-# 2026-12-01); the trial's own "hepatitis" row was 3.2% (2.6%) with the combination.
+# tabulated from CheckMate 067 in Esfahani et al., CMAJ 2019;191(2):E40-E46, Table 2 ("Rates of
+# the more common immune-related adverse events", footnoted to the phase 3 melanoma trial),
+# read again on 2026-12-07 (PMC6333545): every number below is the table's. The table's labels
+# are not the trial's, and the course uses the trial's (the page says so in one sentence):
+# - the CMAJ's "All immune-related adverse events" row is the trial's treatment-related adverse
+#   events: its grade >= 3 figures (27 | 16 | 55) are Larkin 2015's treatment-related grade 3-4
+#   rates (abstract: 27.3% | 16.3% | 55.0%); its any-grade figures (86 | 82 | 96) could not be
+#   set against the trial's Table 3, which no stored source reproduces, so the page claims the
+#   match for the severe figures only;
+# - the CMAJ's "Hepatitis" row is the trial's "increased alanine aminotransferase" (ALT, a blood
+#   test), not clinical hepatitis: ALT 55/313 (17.6%; 8.3% grade 3-4) with the combination and
+#   12/311 (3.9%; 1.6%) with ipilimumab, which round to the CMAJ's 18/8 and 4/2, while the
+#   trial's own "hepatitis" row was 10/313 (3.2%; 2.6%) and 3/311 (0.9%; 0%), as reproduced
+#   from CheckMate 067 in J Immunother Cancer 2020;8:e001322, Table 1 (read again 2026-12-07).
 # Diarrhoea, grade >= 3 with the combination (issue 19, finding 9): the CMAJ table gives 10%,
 # read again on 2026-12-07. Larkin 2015's Table 3 itself could not be read in the course's
 # stored sources (the NEJM table is not reproduced in full in any page found); the monotherapy
@@ -276,10 +287,13 @@ POOLED_ONSET_KEY = POOLED_ONSET.key
 CTCAE_GRADES: dict[int, str] = {
     1: "Mild: no or mild symptoms; no treatment needed",
     2: "Moderate: simple treatment needed; limits everyday tasks such as shopping or cooking",
-    # CTCAE v5.0 general definition, verbatim apart from British spelling (checked 2026-12-01).
+    # CTCAE v5.0 general definition of grade 3, verbatim, US spelling and all (read again
+    # 2026-12-07). The course's plain-words gloss of "self care ADL" (CTCAE's footnote: bathing,
+    # dressing and undressing, feeding self, using the toilet, taking medications, and not
+    # bedridden) is not part of the quote: lessons/side_effects.py prints it apart.
     3: ("Severe or medically significant but not immediately life-threatening; "
-        "hospitalisation or prolongation of hospitalisation indicated; disabling; limiting "
-        "self-care ADL (bathing, dressing, feeding oneself, using the toilet)"),
+        "hospitalization or prolongation of hospitalization indicated; disabling; limiting "
+        "self care ADL"),
     4: "Life-threatening: urgent treatment needed",
     5: "Death caused by the adverse event",
 }

@@ -91,6 +91,27 @@ REVIEWS: tuple[Review, ...] = (
         "{doc}`08-monitoring` and its quiz: thyroid checks as in lesson 9. "
         "{doc}`07-measuring-response` and its quiz: a new lesion means progression only when "
         "it is unequivocal (RECIST 1.1).",
+        "A second sceptical review of the rewritten pages, the same day: the fever rule now "
+        "covers everyone on immunotherapy and names the groups most at risk; the ambulance rule "
+        "adds the signs of a stroke; every page that gives urgent advice (the welcome page and "
+        "lessons 4, 6, 8, 9, 11, 12 and 13) prints both rules in the same words and points to "
+        "lesson 9's list, and none calls those signs a same-day matter.",
+        "{doc}`04-immunotherapy-types` and {doc}`06-receiving-treatment`: every kind of "
+        "treatment now names its serious harms from its US label (for example rituximab, "
+        "BCG, T-VEC, interferon, and the birth defects and blood clots of thalidomide, "
+        "lenalidomide and pomalidomide) and when to get help.",
+        "{doc}`09-side-effects`: the diarrhoea line counts extra stools against what is normal "
+        "for you and adds stoma output, night-time diarrhoea and diarrhoea with fever, "
+        "dizziness, blood or pain; passing much less urine added; the sick-day rules give the "
+        "double dose, severe diarrhoea, the injection kit and never stopping steroids suddenly; "
+        "the rounded CheckMate 067 table cites the CMAJ review it comes from; CTCAE grade 3 "
+        "quoted exactly, with a plain-words gloss.",
+        "{doc}`11-cell-therapies`: driving and monitoring rules for T-cell engagers; nerve "
+        "problems after cilta-cel can start months later; the Kymriah boxed warning marked as "
+        "of 2024; the table leaves out figures the course has not yet checked against their "
+        "source.",
+        "The welcome page says pseudoprogression is uncommon and that most growth on a scan is "
+        "real; lessons 12 and 13 name both first-line lung cancer uses exactly.",
     )),
     Review(FIRST_REVIEW, "Expert review for lay readers (issue 9)", (
         "Every lesson page now shows the date it was last reviewed, and this page lists what "

@@ -1,5 +1,6 @@
-"""``python -m immunocourse quiz grade QUIZ [--jobs N]``: autograde, feedback and grades.csv
-for a whole class, with a closing table (the parser is :mod:`immunocourse.quiz.cli`'s)."""
+"""``python -m immunocourse quiz grade QUIZ [--jobs N]``: autograde, feedback, grades.csv and
+the quiz's statistics for a whole class, with a closing table; ``quiz stats`` (the parsers
+are :mod:`immunocourse.quiz.cli`'s)."""
 
 from __future__ import annotations
 
@@ -35,4 +36,20 @@ def grade(course: Path, quiz_id: str, jobs: int | None) -> int:
     for student, reason in sorted(result.failures.items()):
         print(f"failed: {student}: {reason}")
     print(f"grades: {course / 'grades.csv'}  feedback: {course / 'feedback'}")
+    if result.graded:  # what the class learned; its faults never change grading's status
+        from immunocourse.grading.stats_cli import run_stats
+
+        try:
+            run_stats(course, [quiz_id])
+        except Exception as exc:  # the grades are saved: a report bug must not hide that
+            print(f"quiz stats: {quiz_id}: not written ({type(exc).__name__}: "
+                  f"{' '.join(str(exc).split())[:200]}); run `quiz stats {quiz_id}` again",
+                  file=sys.stderr)
     return 1 if result.failures else 0
+
+
+def stats(course: Path, quiz_ids: list[str], all_quizzes: bool, out: Path | None) -> int:
+    """``quiz stats``: see :mod:`immunocourse.grading.stats_cli`; the exit status."""
+    from immunocourse.grading.stats_cli import run_stats
+
+    return run_stats(course, quiz_ids, all_quizzes=all_quizzes, out=out)

@@ -42,6 +42,8 @@ class Product:
     source: str
     approval_key: str
     checked: str = CHECKED
+    # When the box could not be read as it stands now: the year of the version shown.
+    box_as_of: str | None = None
 
     @property
     def year(self) -> int:
@@ -55,16 +57,19 @@ class Product:
 # November 2025), Kimmtrak (DailyMed).
 # Kymriah's boxed warning was revised in June 2025 (openFDA label record, "recent major
 # changes": Boxed Warning 6/2025; the REMS section removed 6/2025). The revised box could not
-# be read in full on 2026-12-07, so the page names these harms in its own words and does not
-# quote the box. The Yescarta, Tecartus and Carvykti boxes read that day head the harm
-# "secondary hematological malignancies"; check Kymriah's current wording before quoting it.
+# be read in full on 2026-12-07; a second try that day (openFDA label record, DailyMed,
+# Novartis pages) found only older versions of the box. So the row shows the box as of 2024
+# (cytokine release syndrome and neurological toxicities, plus the T cell malignancies the
+# FDA required in 2024) and says so (``box_as_of``), as does the table's caption.
+# The Yescarta, Tecartus and Carvykti boxes read that day head the harm "secondary
+# hematological malignancies"; check Kymriah's current wording before quoting it.
 PRODUCTS: tuple[Product, ...] = (
     Product("tisagenlecleucel", "Kymriah", CAR_T, "CD19 on B cells",
             "B-cell acute lymphoblastic leukaemia in children and young adults",
             "2017-08-30", "a single drip into a vein",
             (CRS, "neurological toxicities", "T cell malignancies"), None,
             "kymriahlabel", "Kymriah US label; FDA approval notice 2017",
-            "fdatisagenlecleucel2017"),
+            "fdatisagenlecleucel2017", box_as_of="2024"),
     Product("lifileucel", "Amtagvi", TIL, "many tumour antigens (not engineered)",
             "advanced melanoma after a PD-1 blocker", "2024-02-16",
             "a single drip into a vein, followed by IL-2 (aldesleukin)",
@@ -175,13 +180,36 @@ def products_table() -> str:
                       rows, "Cell therapies and T-cell engagers named in this lesson")
 
 
+def boxed_warning_products() -> tuple[Product, ...]:
+    """The treatments in the boxed-warning table, in its order: the page counts these."""
+    return PRODUCTS
+
+
+def products_boxing_crs_in_table() -> list[str]:
+    """The treatments in the boxed-warning table whose box names CRS."""
+    return [p.name for p in boxed_warning_products() if boxes(p, CRS)]
+
+
+def _box_text(p: Product) -> str:
+    text = "; ".join(p.boxed_warning)
+    return f"{text} (box as of {p.box_as_of})" if p.box_as_of else text
+
+
 def boxed_warning_table() -> str:
     """The harms each US label's boxed warning names, and the tissue type a patient must
-    have. The harms are named, not quoted: labels are revised (Kymriah's box in June 2025)."""
-    rows = [[f"{p.name} ({p.brand})", "; ".join(p.boxed_warning), p.hla or "none"]
-            for p in PRODUCTS]
+    have. The harms are named, not quoted: labels are revised (Kymriah's box in June 2025).
+    A row whose current box could not be read says which year its box is from, and so does
+    the caption."""
+    products = boxed_warning_products()
+    rows = [[f"{p.name} ({p.brand})", _box_text(p), p.hla or "none"] for p in products]
+    dated = [p for p in products if p.box_as_of]
+    caption = "Boxed warnings, the FDA's strongest warning (US labels"
+    if dated:
+        caption += (", as read in December 2026, except: "
+                    + "; ".join(f"{p.name}, its box as of {p.box_as_of}, because the box as "
+                                "revised since could not be read" for p in dated))
     return html_table(["Treatment", "Harms the boxed warning names", "Tissue type needed"],
-                      rows, "Boxed warnings, the FDA's strongest warning (US labels)")
+                      rows, caption + ")")
 
 
 # --- CAR T: the steps ----------------------------------------------------------------------
@@ -247,6 +275,56 @@ STAY_NEAR = StayNearRule(4, 2, 8, 2)
 def driving_weeks_saved() -> int:
     """Quiz key: how many weeks shorter the no-driving advice became in June 2025."""
     return STAY_NEAR.no_driving_weeks_before - STAY_NEAR.no_driving_weeks_now
+
+
+@dataclass(frozen=True)
+class EngagerDriving:
+    """What a T-cell engager's US label says about driving, and about where to stay, while
+    its first doses can cause nerve side effects (fits, passing out, drowsiness).
+
+    ``hospital_hours`` and ``no_driving_hours_after`` are ``None`` where the label gives no
+    number: blinatumomab's advice lasts as long as the drip runs."""
+
+    product: str
+    no_driving: str  # when not to drive, in plain words
+    why: str  # the harm the label gives as the reason
+    key: str
+    source: str
+    first_doses: int | None = None  # doses that the rule covers, if counted
+    hospital_hours: int | None = None  # hours in hospital after each of those doses
+    no_driving_hours_after: int | None = None  # hours without driving after the last of them
+    checked: str = "2026-12-07"
+
+
+# Blincyto US label, section 5.6 (Effects on Ability to Drive and Use Machines): because of
+# neurological events, including seizures, patients are at risk of loss of consciousness;
+# advise them not to drive or do hazardous work or activities, such as operating heavy or
+# potentially dangerous machinery, while Blincyto is being given. (Read 2026-12-07 in a copy
+# of the US label text; the openFDA record showed the boxed warning only.)
+# Tecvayli US label, section 2.1: because of CRS and neurologic toxicity including ICANS,
+# patients should be hospitalised for 48 hours after every dose of the step-up schedule,
+# which is step-up dose 1, step-up dose 2 and the first treatment dose (PrescriberPoint copy
+# of the US label, updated 12 December 2025; Drugs.com and Medscape say the same). The US
+# label's driving sentence could not be read in full; Cancer Research UK's patient page
+# (crukteclistamab) says not to drive from the first dose until 48 hours after the third,
+# and the EU label asks patients to stay near a healthcare facility for 48 hours after each
+# step-up dose. The page cites both.
+ENGAGER_DRIVING: tuple[EngagerDriving, ...] = (
+    EngagerDriving("blinatumomab", "while the drip is running",
+                   "seizures, with a risk of passing out", "blincytolabel",
+                   "Blincyto US label, section 5.6"),
+    EngagerDriving("teclistamab", "during the step-up doses and for 48 hours after the last",
+                   "nerve side effects (ICANS) that can lower alertness", "tecvaylilabel",
+                   "Tecvayli US label, section 2.1; Cancer Research UK patient page",
+                   first_doses=3, hospital_hours=48, no_driving_hours_after=48),
+)
+
+
+def engager_driving(product_name: str) -> EngagerDriving:
+    for d in ENGAGER_DRIVING:
+        if d.product == product_name:
+            return d
+    raise KeyError(f"no driving advice for {product_name!r}")
 
 
 # --- ASTCT grading (Lee et al. 2019) ---------------------------------------------------------
@@ -409,7 +487,9 @@ def steps_table() -> str:
 @dataclass(frozen=True)
 class HarmRate:
     """How often a harm happened in the trial behind a US approval: per cent of the patients
-    treated, of any grade and of grade 3 or higher (``None`` where the source gives none)."""
+    treated, of any grade and of grade 3 or higher. ``grade3_plus`` is ``None`` where the
+    course has not confirmed the figure in its source: the table then says "not shown here",
+    never that the source gives none."""
 
     product: str
     trial: str
@@ -429,6 +509,12 @@ class HarmRate:
 # of phase 2 alone; their figures were not read, so the label's are used.
 # MajesTEC-1 (Moreau et al., N Engl J Med 2022; 165 patients): CRS in 72.1% (119/165), grade 3
 # in 0.6% (one patient), none of grade 4; neurotoxic events in 14.5%, ICANS in 3.0%.
+# Grade 3 or higher nerve problems: not confirmed in a source on 2026-12-07. Every copy of
+# the 2017 label's section 5.2 that could be read stops before any grade 3 figure, and the
+# results sections of Neelapu 2017 and Moreau 2022 could not be read. Secondary sources quote
+# 31% for ZUMA-1 (Locke et al., Lancet Oncol 2019, phase 2) and 28% of 101 from Neelapu's
+# abstract, but a quotation is not the source, and no teclistamab figure was found. So these
+# stay ``None`` (the table says "not shown here") until someone reads the label or paper.
 HARM_RATES: tuple[HarmRate, ...] = (
     HarmRate("axicabtagene ciloleucel", "ZUMA-1", 108, CRS, 94, 13, "yescartalabel2017",
              "Yescarta US label (October 2017), section 5.1: ZUMA-1, 108 patients"),
@@ -442,6 +528,10 @@ HARM_RATES: tuple[HarmRate, ...] = (
 )
 
 
+# What the table prints for a figure the course has not confirmed in its source.
+NOT_SHOWN = "not shown here"
+
+
 def harm_rate(product_name: str, harm: str) -> HarmRate:
     for r in HARM_RATES:
         if r.product == product_name and r.harm == harm:
@@ -452,11 +542,12 @@ def harm_rate(product_name: str, harm: str) -> HarmRate:
 def harm_rates_table() -> str:
     """How often CRS and nerve problems happened in the trials behind two approvals."""
     rows = [[f"{r.product} ({r.trial}, {r.patients} patients)", r.harm, f"{r.any_grade:g}%",
-             "not given" if r.grade3_plus is None else f"{r.grade3_plus:g}%"]
+             NOT_SHOWN if r.grade3_plus is None else f"{r.grade3_plus:g}%"]
             for r in HARM_RATES]
     return html_table(["Treatment (trial)", "Harm", "Any grade", "Grade 3 or higher"], rows,
                       "How often CRS and nerve problems happened (Yescarta US label 2017; "
-                      "Moreau et al. 2022)")
+                      f"Moreau et al. 2022). \"{NOT_SHOWN.capitalize()}\": the course has not yet "
+                      "checked this figure against its source")
 
 
 # --- Living with the long-term effects -------------------------------------------------------

@@ -115,6 +115,81 @@ DRUGS: tuple[Drug, ...] = (
 
 
 @dataclass(frozen=True)
+class LabelWarning:
+    """The serious harms that a drug's US label names, which the page puts in plain words.
+
+    ``boxed`` is True when the label puts these harms in a boxed warning (the FDA's strongest
+    kind); for a label without one, ``harms`` are its main warnings. Cell therapies and
+    T-cell engagers are not here: their boxed warnings are stored once, in lesson 11's
+    ``cell_therapies.PRODUCTS``. Checkpoint inhibitors are not here either: the page gives
+    their harms for the whole class, from reviews and guidelines."""
+
+    drug: str  # as named in ``DRUGS``
+    boxed: bool
+    harms: tuple[str, ...]
+    key: str
+    source: str
+    checked: str = "2026-12-07"
+
+
+# Each read on 2026-12-07 in a copy of the US label: Rituxan (boxed warning as quoted by
+# Drugs.com and the FDA's 2013 safety-labelling notice), Herceptin (Genentech's boxed
+# warnings; FDA safety-labelling notices of 2008), TICE BCG (DailyMed, updated October
+# 2024), Provenge (FDA label database, October 2025; Dendreon's safety information), Imlygic
+# (prescribing information, sections 5.1-5.2, as reproduced by PrescriberPoint and
+# DrugCentral), Intron A (US prescribing information, boxed warning), Thalomid (boxed warning,
+# 2021 revision), Revlimid and Pomalyst (boxed warnings; section 6 lists of each), Aldara
+# (DailyMed, revised January 2015) and Proleukin (boxed warning: capillary leak syndrome, which
+# can be fatal; given in hospital with intensive care, as reproduced by PrescriberPoint).
+LABEL_WARNINGS: tuple[LabelWarning, ...] = (
+    LabelWarning("rituximab", True,
+                 ("fatal infusion-related reactions", "severe mucocutaneous reactions",
+                  "hepatitis B virus reactivation", "progressive multifocal leukoencephalopathy"),
+                 "rituxanlabel", "Rituxan US label, boxed warning"),
+    LabelWarning("trastuzumab", True,
+                 ("cardiomyopathy", "infusion reactions", "pulmonary toxicity",
+                  "embryo-fetal toxicity"),
+                 "herceptinlabel", "Herceptin US label, boxed warning"),
+    LabelWarning("sipuleucel-T", False,
+                 ("acute infusion reactions", "thromboembolic events",
+                  "strokes and heart attacks reported, cause uncertain"),
+                 "provengelabel", "Provenge US label, Warnings and Precautions"),
+    LabelWarning("BCG (into the bladder)", True,
+                 ("disseminated BCG infection, including fatal infection",
+                  "BCG infection of health workers and others exposed"),
+                 "ticebcglabel", "TICE BCG US label, boxed warning"),
+    LabelWarning("talimogene laherparepvec (T-VEC)", False,
+                 ("herpetic infection, fatal when disseminated in immunocompromised patients",
+                  "accidental exposure of close contacts and health workers"),
+                 "fdaimlygiclabel", "Imlygic US label, sections 5.1 and 5.2"),
+    LabelWarning("interferon alfa-2a and alfa-2b", True,
+                 ("fatal or life-threatening neuropsychiatric disorders",
+                  "autoimmune disorders", "ischaemic disorders", "infectious disorders"),
+                 "intronalabel", "Intron A US label, boxed warning"),
+    LabelWarning("aldesleukin (IL-2)", True, ("capillary leak syndrome",),
+                 "fdaaldesleukin1992", "Proleukin US label, boxed warning"),
+    LabelWarning("imiquimod", False,
+                 ("intense local inflammatory reactions", "flu-like systemic symptoms"),
+                 "aldaralabel", "Aldara US label, Warnings and Precautions"),
+    LabelWarning("thalidomide", True,
+                 ("embryo-fetal toxicity", "venous and arterial thromboembolism"),
+                 "thalomidlabel", "Thalomid US label, boxed warning"),
+    LabelWarning("lenalidomide", True,
+                 ("embryo-fetal toxicity", "hematologic toxicity",
+                  "venous and arterial thromboembolism"),
+                 "revlimidlabel", "Revlimid US label, boxed warning"),
+    LabelWarning("pomalidomide", True,
+                 ("embryo-fetal toxicity", "venous and arterial thromboembolism"),
+                 "pomalystlabel", "Pomalyst US label, boxed warning"),
+)
+
+
+def label_warning(drug_name: str) -> LabelWarning:
+    """The label warning of one drug in ``DRUGS``."""
+    return next(w for w in LABEL_WARNINGS if w.drug == drug_name)
+
+
+@dataclass(frozen=True)
 class Withdrawal:
     """A US accelerated approval later withdrawn because its confirmatory trial failed."""
 

@@ -69,14 +69,31 @@ _ASCO = "Brahmer et al., J Clin Oncol 2018 (ASCO guideline)"
 _ASCO21 = "Schneider et al., J Clin Oncol 2021 (ASCO guideline update)"
 RECHECKED = "2026-12-07"
 
+# The diarrhoea line of the urgent list and the card (see the gut notes below).
+DIARRHOEA_AT_ONCE = (
+    "diarrhoea with 4 or more extra stools a day, on top of what is normal for you; a clear "
+    "rise in stoma output; diarrhoea that wakes you at night; or any diarrhoea with a fever, "
+    "dizziness, blood or mucus, or tummy pain")
+
 # The ASCO guideline's organ chapters and its patient-counselling lists (the endocrine list,
 # Table 4 of Brahmer 2018, names headaches, vision changes, extreme tiredness, dizziness or
 # fainting, feeling thirstier than usual and urinating more often), checked 2026-12-01.
 # Rechecked 2026-12-07 (issue 19):
 # - gut: the threshold is CTCAE v5.0's grade 2 diarrhoea ("increase of 4-6 stools per day over
-#   baseline") and grade 2 colitis ("abdominal pain; mucus or blood in stool"), the grade at
-#   which ASCO 2021 holds the drug and treats; acute oncology triage (for example St George's,
-#   London) sends grade 2 diarrhoea on immunotherapy for same-day review;
+#   baseline; moderate increase in ostomy output compared to baseline") and grade 2 colitis
+#   ("abdominal pain; mucus or blood in stool"), the grade at which ASCO 2021 holds the drug and
+#   treats; acute oncology triage (for example St George's, London) sends grade 2 diarrhoea on
+#   immunotherapy for same-day review. Rechecked 2026-12-07 (sceptical-oncologist review,
+#   finding A): the line says "extra" stools "on top of what is normal for you", because "4 or
+#   more stools a day" alone reads as a total; it adds stoma output (CTCAE grade 2), diarrhoea at
+#   night (grade 2 in NCI's earlier criteria: "4-6 stools/day or nocturnal stools", NCI PDQ,
+#   Gastrointestinal complications, Table 1) and any diarrhoea with fever, dizziness
+#   (dehydration), blood or mucus, or tummy pain (St George's immunotherapy triage: red for any
+#   grade of diarrhoea with one of these; NCI PDQ: "complicated" diarrhoea). Other new diarrhoea
+#   needs a call the same day (the organ note and the page say so);
+# - kidneys: the US KEYTRUDA Medication Guide lists "decrease in the amount of your urine"
+#   under the kidney problems for which patients are to call the provider "right away", and
+#   lesson 3 calls passing much less urine urgent: it is on the urgent list (finding A);
 # - adrenal glands: the signs of an adrenal crisis (vomiting, dizziness on standing up,
 #   confusion) as the Society for Endocrinology's emergency guidance and the Addison's Disease
 #   Self-Help Group list them; ASCO 2021 (Table 4) asks that every patient with adrenal
@@ -88,11 +105,12 @@ ORGAN_SIGNS: tuple[OrganSign, ...] = (
               "Inflamed lungs can stop oxygen getting into the blood.",
               "a new cough, or breathlessness", "brahmer2018", _ASCO),
     OrganSign("Gut", "colitis", "diarrhoea, blood or mucus in the stools, or bad tummy pain",
-              "Severe colitis can tear the bowel wall.",
-              "diarrhoea with 4 or more stools a day more than usual, blood or mucus in your "
-              "stools, or tummy pain",
-              "nci2017ctcae", "CTCAE v5.0 (diarrhoea and colitis, grade 2); ASCO 2021",
-              RECHECKED),
+              "Severe colitis can tear the bowel wall. Diarrhoea that is not on the urgent list "
+              "still needs a call to the care team the same day.",
+              DIARRHOEA_AT_ONCE,
+              "nci2017ctcae", "CTCAE v5.0 (diarrhoea and colitis, grade 2); ASCO 2021; "
+              "NCI PDQ and acute oncology triage (night-time stools; diarrhoea with fever, "
+              "dehydration, blood or pain)", RECHECKED),
     OrganSign("Liver", "hepatitis", "yellow skin or eyes (jaundice), or dark urine",
               "Often found first on a blood test of liver enzymes such as ALT.",
               "yellow skin or eyes, or dark urine", "brahmer2018", _ASCO),
@@ -127,8 +145,10 @@ ORGAN_SIGNS: tuple[OrganSign, ...] = (
               "schneider2021", _ASCO21),
     OrganSign("Kidneys", "nephritis",
               "passing much less urine, blood in the urine, or swollen ankles",
-              "Often found first on a blood test (creatinine).", None,
-              "brahmer2018", _ASCO),
+              "Often found first on a blood test (creatinine).",
+              "passing much less urine than usual", "fdapembrolizumabmedguide2026",
+              "KEYTRUDA US Medication Guide (kidney problems: \"decrease in the amount of your "
+              "urine\"; call \"right away\"); " + _ASCO, RECHECKED),
     OrganSign("Skin", "severe skin reactions (such as Stevens-Johnson syndrome)",
               "a rash with blisters or peeling skin, or sores in the mouth or eyes",
               "Most rashes are mild; blistering ones are an emergency.",
@@ -176,14 +196,39 @@ CARD_AT_ONCE = "Call your care team at once, day or night"
 CARD_AT_ONCE_TEXT = ("Do this for any sign below. If you cannot reach them, go to an "
                      "emergency department.")
 CARD_HYDROCORTISONE = "If you take hydrocortisone every day"
-# The two sick-day rules that need action at once (ASCO 2021, Table 4; Simpson et al. 2020;
-# the Addison's Disease Self-Help Group's emergency steps: inject, then call for help). The
-# page's "Living on hydrocortisone" list gives them in the same words (a test checks).
-HYDROCORTISONE_AT_ONCE: tuple[str, ...] = (
-    "If you are being sick and cannot keep your tablets down, use your emergency "
-    "hydrocortisone injection. Then get urgent medical help.",
+# The sick-day rules (ASCO 2021, Table 4, asks that every patient with adrenal insufficiency be
+# taught them). Sources, read 2026-12-07 (sceptical-oncologist review, finding C):
+# - double dose: Simpson et al., Clin Med 2020, Box 3 ("for moderate illness (eg fever,
+#   infection requiring antibiotics ...), usual oral steroid dose can be doubled"); the Addison's
+#   Disease Self-Help Group (double for a temperature of 38 °C or more, or an illness that makes
+#   you feel poorly or weak). "Keeps you in bed" is the bed-rest clause of the usual sick-day
+#   rule 1 (fever, bed rest or antibiotics) as NHS patient guidance on the Steroid Emergency
+#   Card words it; it was not read verbatim in Simpson 2020. The patient's own team sets the
+#   dose, so the line says so;
+# - vomiting or severe diarrhoea: hydrocortisone by injection and urgent help (Simpson 2020,
+#   Box 3: persistent vomiting needs 100 mg hydrocortisone; the Society for Endocrinology's and
+#   the Self-Help Group's second sick-day rule: vomiting or severe diarrhoea). Not everyone has
+#   a kit, so the lines say "if you have one", and the next line asks for one;
+# - adrenal crisis: inject, then call an ambulance (Self-Help Group's emergency steps);
+# - never stop suddenly: steroids taken for weeks suppress the body's own cortisol (Simpson
+#   2020); high-dose steroids for a side effect are lowered over at least 4 to 6 weeks (ASCO
+#   2018, Brahmer et al.).
+# The page's "Living on hydrocortisone" list and the card print these same lines (a test
+# checks).
+HYDROCORTISONE_RULES: tuple[str, ...] = (
+    "If you have a fever, or an illness that keeps you in bed or needs antibiotics, the usual "
+    "rule is to double your daily dose. Follow the plan your team gives you.",
+    "If you are being sick and cannot keep your tablets down, or you have severe diarrhoea, "
+    "use your emergency hydrocortisone injection if you have one. Then get urgent medical "
+    "help at once.",
     "Know the signs of an adrenal crisis: being sick, feeling dizzy when you stand up, and "
-    "confusion. If you have them, use your injection and call an ambulance.",
+    "confusion. If they start, use your emergency injection if you have one, then call an "
+    "ambulance.",
+    "Ask your team for an emergency injection kit, and for someone to show you how to use it.",
+    "Carry a steroid emergency card, or wear a medical alert bracelet. It tells emergency "
+    "staff that you need extra steroid at once.",
+    "Never stop steroid tablets suddenly. This includes high-dose steroids given for a side "
+    "effect. When it is time to stop, your team will lower the dose step by step.",
 )
 CARD_FEVER = "Fever and other signs after some treatments"
 CARD_SAME_DAY = ("For any other new or worse symptom, call your care team the same day. Say "
@@ -193,7 +238,7 @@ CARD_SAME_DAY = ("For any other new or worse symptom, call your care team the sa
 def emergency_checklist() -> str:
     """The printable card: the ambulance rule; one line with a tick box per sign that needs
     the care team at once (lay words first, then the organ and the medical term in a
-    ``medical-term`` span); what to do at once on daily hydrocortisone; the fever rule; and
+    ``medical-term`` span); the sick-day rules for daily hydrocortisone; the fever rule; and
     the same-day rule for anything else. The two shared rules are printed verbatim from
     ``safety``."""
     e = html.escape
@@ -211,7 +256,7 @@ def emergency_checklist() -> str:
         f"<p>{e(CARD_AT_ONCE_TEXT)}</p>"
         f'<ul class="emergency-checklist">{items}</ul>'
         f'<p class="ic-emergency-level"><strong>{e(CARD_HYDROCORTISONE)}</strong></p>'
-        + "".join(f"<p>{e(rule)}</p>" for rule in HYDROCORTISONE_AT_ONCE) +
+        + "".join(f"<p>{e(rule)}</p>" for rule in HYDROCORTISONE_RULES) +
         f'<p class="ic-emergency-level"><strong>{e(CARD_FEVER)}</strong></p>'
         f'<p class="ic-emergency-rule">{e(safety.FEVER_RULE)}</p>'
         f"<p>{e(CARD_SAME_DAY)}</p>"
@@ -290,7 +335,8 @@ def adverse_event_table() -> str:
     rows = [[e.event, *(f"{e.any_grade[a]}% / {e.grade3plus[a]}%" for a in evidence.ARMS_067)]
             for e in evidence.ADVERSE_EVENTS]
     return html_table(["Side effect", *evidence.ARMS_067], rows,
-                      "Percent of patients, any grade / grade 3 or higher (CheckMate 067)")
+                      "Percent of patients, any grade / grade 3 or higher (CheckMate 067; "
+                      "rounded figures from the table in Esfahani et al., CMAJ 2019)")
 
 
 # Quiz keys (quizzes/banks/side-effects.yml, answer_from)
@@ -323,10 +369,31 @@ def earliest_onset_organ() -> str:
     return min(evidence.ONSET_WINDOWS, key=lambda w: w.first_week).organ
 
 
+# Grade 3 is quoted word for word (``evidence.CTCAE_GRADES``); this plain-words gloss of its
+# last term follows the quote, marked as ours, never inside it. CTCAE v5.0's footnote: "Self
+# care ADL refer to bathing, dressing and undressing, feeding self, using the toilet, taking
+# medications, and not bedridden."
+CTCAE_QUOTED_GRADE = 3
+CTCAE_GLOSS = ("Plain words (the course's, not part of the quote): \"self care ADL\" means "
+               "looking after yourself, such as washing, dressing, eating, using the toilet and "
+               "taking your medicines.")
+
+
+def ctcae_meaning(grade: int) -> str:
+    """The table's text for one grade: grade 3 as a quotation followed by the course's gloss;
+    the other grades as the course's short summaries."""
+    text = evidence.CTCAE_GRADES[grade]
+    if grade == CTCAE_QUOTED_GRADE:
+        return f"\u201c{text}\u201d (CTCAE wording). {CTCAE_GLOSS}"
+    return text
+
+
 def ctcae_table() -> str:
     """CTCAE v5.0 grades as an HTML table."""
-    rows = [[str(grade), text] for grade, text in evidence.CTCAE_GRADES.items()]
-    return html_table(["Grade", "Meaning"], rows, "CTCAE version 5.0 severity grades")
+    rows = [[str(grade), ctcae_meaning(grade)] for grade in evidence.CTCAE_GRADES]
+    return html_table(["Grade", "Meaning"], rows,
+                      "CTCAE version 5.0 severity grades: grade 3 in the official wording, in "
+                      "quotation marks; the other grades in short")
 
 
 def lowest_severe_grade() -> str:

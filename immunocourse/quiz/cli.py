@@ -1,7 +1,7 @@
-"""``python -m immunocourse quiz check|build|grade|export``: the quiz command line.
+"""``python -m immunocourse quiz check|build|grade|stats|export``: the quiz command line.
 
-``grade`` belongs to the grading layer, above this one: ``python -m immunocourse`` passes it in
-(``grade=``), so this module never imports upwards.
+``grade`` and ``stats`` belong to the grading layer, above this one: ``python -m immunocourse``
+passes them in (``grade=``, ``stats=``), so this module never imports upwards.
 """
 
 from __future__ import annotations
@@ -38,6 +38,18 @@ def _parser() -> argparse.ArgumentParser:
                        help="nbgrader course folder (default: quizzes)")
     grade.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                        help="worker processes (default: the number of cores)")
+    stats = sub.add_parser(
+        "stats", help="item statistics as Moodle computes them, and the instructor's report, "
+                      "from the gradebook and the graded answers")
+    stats.add_argument("quiz_ids", nargs="*", metavar="QUIZ", help="quiz ids")
+    stats.add_argument("--all", action="store_true", dest="all_quizzes",
+                       help="every quiz of the course's banks, then course.objectives.csv "
+                            "and course.html")
+    stats.add_argument("--course", type=Path, default=BANKS_DIR.parent,
+                       help="nbgrader course folder (default: quizzes)")
+    stats.add_argument("--out", type=Path, default=None,
+                       help="folder for the reports (default: COURSE/reports, so "
+                            "quizzes/reports)")
     export = sub.add_parser(
         "export", help="write banks for Moodle (XML) or Canvas (QTI .zip); see quiz/lms.py")
     export.add_argument("--format", required=True, choices=("moodle", "qti"), dest="fmt",
@@ -50,10 +62,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 GradeCommand = Callable[[Path, str, "int | None"], int]
+# (course, quiz ids, --all, --out) -> exit status
+StatsCommand = Callable[[Path, list[str], bool, "Path | None"], int]
 
 
-def main(argv: list[str], grade: GradeCommand | None = None) -> int:
-    """Run one quiz command; ``grade`` is :func:`immunocourse.grading.cli.grade`."""
+def main(argv: list[str], grade: GradeCommand | None = None,
+         stats: StatsCommand | None = None) -> int:
+    """Run one quiz command; ``grade`` is :func:`immunocourse.grading.cli.grade` and
+    ``stats`` :func:`immunocourse.grading.cli.stats`."""
     args = _parser().parse_args(argv)
     if args.command == "check":
         problems = validate_paths(args.paths)
@@ -75,6 +91,15 @@ def main(argv: list[str], grade: GradeCommand | None = None) -> int:
             print("quiz grade: run it as `python -m immunocourse quiz grade`", file=sys.stderr)
             return 2
         return grade(args.course, args.quiz_id, args.jobs)
+
+    if args.command == "stats":
+        if not args.quiz_ids and not args.all_quizzes:
+            print("quiz stats: name one or more quizzes, or give --all", file=sys.stderr)
+            return 2
+        if stats is None:
+            print("quiz stats: run it as `python -m immunocourse quiz stats`", file=sys.stderr)
+            return 2
+        return stats(args.course, list(args.quiz_ids), args.all_quizzes, args.out)
 
     if args.command == "export":
         from immunocourse.quiz.lms import main_export
