@@ -76,7 +76,9 @@ _COURSE: dict[str, tuple[_Entry, ...]] = {
         _("course-scope", "say what the course covers and who it is written for"),
         _("ways-to-use", "choose how to use it: as a student with the notebooks, as an "
           "instructor with graded quizzes, or as a reader of this book"),
-        _("read-citation", "read a citation in the text and find the source behind it"),
+        _("read-citation", "read a citation in the text and find the source behind it",
+          not_assessed="used on every page, where each citation links to its entry in the "
+          "references; no quiz question asks it"),
         _("first-terms", "say in a sentence what the immune system is and what "
           "*pseudoprogression* means"),
     ),
@@ -108,7 +110,9 @@ _COURSE: dict[str, tuple[_Entry, ...]] = {
         _("approvals-timeline", "read the table of first approvals and place each kind of "
           "immunotherapy in time"),
         _("serious-side-effects", "name the main serious side effects of each kind, and say "
-          "when they need urgent care"),
+          "when they need urgent care",
+          not_assessed="lesson 4's quiz has no question on it; the quizzes of lessons 9 and 11 "
+          "assess these harms and when to get help in depth"),
         _("indirect-action", "explain why a drug can be an \"immunotherapy\" without ever "
           "touching a T cell directly"),
     ),
@@ -203,7 +207,8 @@ _COURSE: dict[str, tuple[_Entry, ...]] = {
     "earlier-treatment": (
         _("timing-words", "explain the words adjuvant, neoadjuvant and perioperative"),
         _("pcr-efs", "say what pathological complete response and event-free survival "
-          "measure"),
+          "measure", not_assessed="no question asks what the two measures mean: the trial "
+          "questions say what pathological complete response is in their prompts"),
         _("surgery-trials", "describe the trials that brought checkpoint inhibitors next to "
           "surgery in melanoma, breast, lung and kidney cancer, with their serious "
           "side-effect rates"),
