@@ -157,3 +157,12 @@ def test_report_prints_every_page_and_section(built_book: Path):
         for ident in ids:
             assert f"{page}#{ident}" in run.stdout
     assert "textstat 0.7.8" in run.stdout
+
+
+def test_source_estimate_reads_the_objectives_directive_as_the_page_shows_it():
+    from immunocourse.content import objectives
+
+    text = readability.source_prose("## Learning objectives\n\n```{objectives} side-effects\n```\n")
+    lines = text.split("\n")
+    assert lines[0].rstrip(".:") == objectives.intro("side-effects").rstrip(".:")
+    assert len(lines) == 1 + len(objectives.for_lesson("side-effects"))

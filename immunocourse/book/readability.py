@@ -131,12 +131,23 @@ def _role(match: re.Match) -> str:
     return explicit.group(1) if explicit else "this page"
 
 
+def _objectives(match: re.Match) -> str:
+    """The ``{objectives}`` directive as the page shows it: the intro line and the list."""
+    from immunocourse.content import objectives
+
+    lesson = match.group(2)
+    items = [f"- {o.markup}" for o in objectives.for_lesson(lesson)]
+    return "\n".join([objectives.intro(lesson), "", *items])
+
+
 def source_prose(markdown: str) -> str:
     """A quick estimate of a MyST page's prose from its source, for writing without a
     build: roles, code cells, headings, tables and the quiz and reading list are dropped as
     the built-page measurement drops them; a glued number reads as "10". The built page's
     figure (:func:`prose`) is the one the targets hold."""
     text = re.sub(r"\A---\n.*?\n---\n", "", markdown, flags=re.S)
+    text = re.sub(r"^(`{3,}|:{3,})\{objectives\}\s*(\S+)\s*\n\1\s*$", _objectives,
+                  text, flags=re.M)
     text = re.sub(r"^(`{3,}|:{3,})\{(code-cell|glue:[a-z]+|quiz|bibliography|figure|"
                   r"raw|math|list-table|table)\}.*?^\1\s*$", "", text, flags=re.S | re.M)
     text = re.sub(r"^(`{3,}|:{3,})\{[a-z-]+\}.*$", "", text, flags=re.M)  # admonition openers
