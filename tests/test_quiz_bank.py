@@ -199,3 +199,21 @@ def test_check_warns_but_passes_when_banks_share_a_question_id(capsys):
         "folder share answers.json)"
     )
     assert len(err) == 5
+
+
+def test_a_description_that_counts_its_questions_counts_them_right():
+    """"Ten questions on ..." is typed by hand: adding a question must not leave it stale."""
+    import re
+
+    import yaml
+
+    from immunocourse.quiz.bank import BANKS_DIR
+
+    words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+             "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+             "seventeen", "eighteen", "nineteen", "twenty"]
+    for path in sorted(BANKS_DIR.glob("*.yml")):
+        data = yaml.safe_load(path.read_text())
+        said = re.match(r"(\w+) questions", data.get("description", ""))
+        if said:
+            assert said.group(1).lower() == words[len(data["questions"])], path.name

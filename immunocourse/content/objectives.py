@@ -110,9 +110,7 @@ _COURSE: dict[str, tuple[_Entry, ...]] = {
         _("approvals-timeline", "read the table of first approvals and place each kind of "
           "immunotherapy in time"),
         _("serious-side-effects", "name the main serious side effects of each kind, and say "
-          "when they need urgent care",
-          not_assessed="lesson 4's quiz has no question on it; the quizzes of lessons 9 and 11 "
-          "assess these harms and when to get help in depth"),
+          "when they need urgent care"),
         _("indirect-action", "explain why a drug can be an \"immunotherapy\" without ever "
           "touching a T cell directly"),
     ),
