@@ -11,6 +11,7 @@ come from ``immunocourse.content.objectives`` when that module exists.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -239,9 +240,13 @@ class CourseObjective:
 
 
 def course_objective_records() -> list[Any]:
-    """The course's objectives (``immunocourse.content.objectives``), or [] without it."""
+    """The course's objectives (``immunocourse.content.objectives``), or [] without it.
+
+    Looked up through ``sys.modules`` (``import_module``), so a course that replaces the
+    registry, or a test that stands one in, is what the reports use.
+    """
     try:
-        from immunocourse.content import objectives as registry  # type: ignore[attr-defined]
+        registry = importlib.import_module("immunocourse.content.objectives")
     except ImportError:
         return []
     found = getattr(registry, "OBJECTIVES", None)
