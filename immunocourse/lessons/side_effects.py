@@ -230,7 +230,7 @@ HYDROCORTISONE_RULES: tuple[str, ...] = (
     "Never stop steroid tablets suddenly. This includes high-dose steroids given for a side "
     "effect. When it is time to stop, your team will lower the dose step by step.",
 )
-CARD_FEVER = "Fever and other signs after some treatments"
+CARD_FEVER = "A fever, or shivering, during or after immunotherapy"
 CARD_SAME_DAY = ("For any other new or worse symptom, call your care team the same day. Say "
                  "that you are on immunotherapy, and show your alert card.")
 
