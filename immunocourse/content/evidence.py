@@ -23,6 +23,19 @@ CHECKED_REVIEW = "2026-12-01"
 
 
 @dataclass(frozen=True)
+class PublishedNumber:
+    """One number a page quotes from a source, with what it measures (lessons 12 and 13)."""
+
+    name: str  # identifier used by the page and the quiz keys
+    value: float
+    unit: str
+    what: str
+    key: str
+    source: str
+    checked: str
+
+
+@dataclass(frozen=True)
 class ResponseRate:
     """One arm of one trial: the share of patients whose tumours shrank enough to count as
     a complete or partial response (objective response rate, ORR)."""

@@ -15,6 +15,7 @@ import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
 
+from immunocourse.content.evidence import PublishedNumber
 from immunocourse.figures import palette
 from immunocourse.figures.plots import finish
 from immunocourse.figures.tables import html_table
@@ -29,19 +30,6 @@ CPS_CAP = 100  # 22C3 pharmDx interpretation: a CPS above 100 is reported as 100
 
 
 # --- Published facts -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PublishedNumber:
-    """One number the page quotes, with what it measures."""
-
-    name: str  # identifier used by the page and the quiz keys
-    value: float
-    unit: str
-    what: str
-    key: str
-    source: str
-    checked: str
 
 
 # Marcus 2021 (FDA approval summary), abstract, and Subbiah 2020: TMB-H means at least 10

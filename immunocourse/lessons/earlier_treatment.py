@@ -15,6 +15,7 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from immunocourse.content.evidence import PublishedNumber
 from immunocourse.figures import palette
 from immunocourse.figures.plots import finish
 from immunocourse.figures.tables import html_table
@@ -153,36 +154,25 @@ SINGLE_ARM: tuple[SingleArmResult, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class StudyFigure:
-    """One other figure a single-arm study reported: ``value`` in ``unit``."""
-
-    name: str
-    value: float
-    unit: str
-    what: str
-    key: str
-    source: str
-    checked: str
-
-
 # Cercek 2025, abstract (read in full on themednet.org, 2026-12-07): the 2025 report is the
 # same phase 2 study as Cercek 2022 (NCT04165772, led by Memorial Sloan Kettering), grown
 # and widened to other dMMR cancers. Among all 117 patients, rectal and other cancers,
 # recurrence-free survival at 2 years was 92% (95% CI 86 to 99); median follow-up for
 # recurrence 20.0 months (range 0 to 60.8). So some cancers did come back.
-STUDY_FIGURES: tuple[StudyFigure, ...] = (
-    StudyFigure("Cercek 2025 patients", 117, "patients", "people in the 2025 report, with "
-                "rectal and other dMMR cancers", "cercek2025",
-                "Cercek et al., N Engl J Med 2025", "2026-12-07"),
-    StudyFigure("Cercek 2025 recurrence-free", 92, "%", "of all 117, free of recurrence at 2 "
-                "years", "cercek2025", "Cercek et al., N Engl J Med 2025", "2026-12-07"),
-    StudyFigure("Cercek 2025 follow-up", 20.0, "months", "median follow-up for recurrence",
-                "cercek2025", "Cercek et al., N Engl J Med 2025", "2026-12-07"),
+STUDY_FIGURES: tuple[PublishedNumber, ...] = (
+    PublishedNumber("Cercek 2025 patients", 117, "patients", "people in the 2025 report, "
+                    "with rectal and other dMMR cancers", "cercek2025",
+                    "Cercek et al., N Engl J Med 2025", "2026-12-07"),
+    PublishedNumber("Cercek 2025 recurrence-free", 92, "%", "of all 117, free of recurrence "
+                    "at 2 years", "cercek2025", "Cercek et al., N Engl J Med 2025",
+                    "2026-12-07"),
+    PublishedNumber("Cercek 2025 follow-up", 20.0, "months", "median follow-up for "
+                    "recurrence", "cercek2025", "Cercek et al., N Engl J Med 2025",
+                    "2026-12-07"),
 )
 
 
-def study_figure(name: str) -> StudyFigure:
+def study_figure(name: str) -> PublishedNumber:
     for f in STUDY_FIGURES:
         if f.name == name:
             return f
