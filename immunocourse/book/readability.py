@@ -57,8 +57,6 @@ _SKIP = (
     "#further-reading, .ic-notebook-links, .ic-last-reviewed, .bibtex-citation, "
     ".admonition-title, code, .math"
 )
-# Inline citations rendered by sphinxcontrib-bibtex: "(Brahmer et al., 2018)".
-_CITE_LINK = re.compile(r"#id\d+$|references\.html#")
 _ABBREVIATIONS = {
     "e.g.": "for example", "i.e.": "that is", "et al.": "and others", "etc.": "and so on",
     "vs.": "versus", "approx.": "about", "Dr.": "Doctor", "No.": "number",
@@ -81,25 +79,23 @@ class Score:
 def _strip(root: Tag) -> None:
     for tag in root.select(_SKIP):
         tag.decompose()
-    for a in root.select("a.reference.internal"):
-        href = a.get("href", "")
-        if _CITE_LINK.search(href) or "bibtex" in " ".join(a.get("class", [])):
-            a.decompose()
-    # Sphinx-bibtex wraps each citation group in its own span.
-    for span in root.select("span.cite, span.citation"):
-        span.decompose()
 
 
-def _text(block: Tag) -> str:
-    text = " ".join(s for s in block.strings if isinstance(s, NavigableString))
+def _clean(text: str) -> str:
+    """One block's words on one line, with what a dropped citation or term left behind
+    tidied away; a list item or a definition ends where a screen reader pauses."""
     text = re.sub(r"\(\s*[;,]?\s*\)", "", text)  # "()" left where a citation was
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"\s+([.,;:!?)])", r"\1", text)
-    # A list item or a definition ends where a screen reader pauses.
-    text = re.sub(r"[;:,]$", ".", text)
-    if text and text[-1] not in ".!?":
-        text += "."
-    return text
+    return re.sub(r"[;:,]$", ".", text)
+
+
+def _ended(text: str) -> str:
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
+def _text(block: Tag) -> str:
+    return _ended(_clean(" ".join(s for s in block.strings if isinstance(s, NavigableString))))
 
 
 def prose(root: Tag) -> str:
@@ -169,12 +165,9 @@ def source_prose(markdown: str) -> str:
         if stripped:
             current.append(stripped[marker.end():] if marker else stripped)
     lines = []
-    for block in blocks:
-        block = re.sub(r"\s+", " ", re.sub(r"\(\s*[;,]?\s*\)", "", block)).strip()
-        block = re.sub(r"\s+([.,;:!?)])", r"\1", block)
-        block = re.sub(r"[;:,]$", ".", block)
+    for block in map(_clean, blocks):
         if len(block) > 1:
-            lines.append(block if block[-1] in ".!?" else block + ".")
+            lines.append(_ended(block))
     return "\n".join(lines)
 
 
