@@ -51,11 +51,9 @@ def test_page_keeps_the_same_day_for_other_symptoms_only(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_built_page_prints_the_rules_verbatim(built_book, name: str) -> None:
+def test_built_page_links_lesson_9s_list(built_book, name: str) -> None:
+    # That the built page prints the rules verbatim is checked for every such page in
+    # tests/test_safety_rules.py (EMERGENCY_PAGES, FEVER_PAGES).
     main = readability._main_column(built_book / f"book/{name}.html")
-    text = re.sub(r"\s+", " ", main.get_text(" ")).replace(" ,", ",").replace(" .", ".")
-    for glued in PAGES[name]:
-        constant, rule = RULES[glued]
-        assert rule in text, f"{name} does not print safety.{constant} verbatim"
     hrefs = [a.get("href", "") for a in main.select("a")]
     assert any("09-side-effects.html#when-to-get-help" in h for h in hrefs), hrefs
