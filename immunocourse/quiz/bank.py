@@ -86,6 +86,20 @@ class Bank:
     path: Path
     description: str = ""
 
+    @property
+    def hash(self) -> str:
+        """A short fingerprint of what a student sees and is scored on (ids, types, prompts,
+        options, keys, tolerances, points). Saved answers are filed under it, so a changed
+        bank never shows answers given to the old questions as right."""
+        import hashlib
+        import json
+
+        data = [[q.id, q.type, q.prompt, list(q.options or ()),
+                 list(q.answer) if isinstance(q.answer, tuple) else q.answer,
+                 float(q.tolerance), float(q.points)] for q in self.questions]
+        text = json.dumps([self.id, data], ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
     def question(self, question_id: str) -> Question:
         for q in self.questions:
             if q.id == question_id:
