@@ -29,12 +29,19 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from immunocourse.quiz.answers import AnswersError, move_aside, read_answers, write_answers
+from immunocourse.quiz.answers import (
+    MAX_ANSWERS_BYTES,
+    AnswersError,
+    move_aside,
+    read_answers,
+    write_answers,
+)
 
 INTERVALS = (1, 2, 4, 8, 16)  # days to wait in boxes 1-5
 PASSED = len(INTERVALS) + 1  # the box a card reaches when box 5 is passed
 SESSION_SIZE = 10
 FORMAT = 1
+MAX_STATE_BYTES = MAX_ANSWERS_BYTES  # read as answers.json is: at most 1 MB
 REVIEW_FILE = "review.json"
 # A key is two slugs, as objective ids are; anything else in a state is not ours.
 KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$")
