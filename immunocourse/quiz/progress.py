@@ -180,7 +180,7 @@ def progress_html(rows: Iterable[LessonProgress], *, link: str = "notebook") -> 
     """
     body = []
     for row in rows:
-        target = row.lesson.notebook if link == "notebook" else f"{row.lesson.page}.html"
+        target = row.lesson.notebook if link == "notebook" else f"{Path(row.lesson.page).name}.html"
         title = html.escape(f"{row.lesson.number}. {row.lesson.title}")
         score_text = (f"{points(row.earned)} / {points(row.possible)}"
                       if row.answered else "–")
