@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.axe import run_axe
 from tests.helpers.lab import run_all_cells
 from tests.helpers.paths import ROOT
 
@@ -70,7 +71,7 @@ def test_a_question_missed_in_a_lesson_comes_back_in_the_review_on_schedule(
     page.set_default_timeout(60_000)
     try:
         # the lesson: answer the first question wrongly and press Check
-        page.goto(lab.lab_url("01-welcome.ipynb"))
+        page.goto(_workspace(lab, "lesson", "01-welcome.ipynb"))
         page.locator(".jp-Notebook").wait_for()
         run_all_cells(page)
         first = page.locator(".immunocourse-quiz-question").first
@@ -82,8 +83,7 @@ def test_a_question_missed_in_a_lesson_comes_back_in_the_review_on_schedule(
             "box": 1, "due": day(0)}
 
         # the Review, the same day: the question is due; a right answer waits two days
-        # a workspace of its own: the lesson's tab and kernel are not restored beside it
-        page.goto(f"{lab.url}/lab/workspaces/review/tree/review.ipynb?reset&token={lab.token}")
+        page.goto(_workspace(lab, "review", "review.ipynb"))
         page.locator(".jp-Notebook").wait_for()
         question = _review(page, day(0)).first
         assert PROMPT in question.inner_text()
@@ -103,9 +103,15 @@ def test_a_question_missed_in_a_lesson_comes_back_in_the_review_on_schedule(
         (root / "today.txt").write_text(day(2))
         question = _review(page, day(2)).first
         assert PROMPT in question.inner_text()
-        question.get_by_role("button", name="False", exact=True).click()
-        question.get_by_role("button", name="Check").click()
-        question.get_by_text(f"Next review in 4 days ({day(6)})").wait_for()
+        assert run_axe(page, context=".immunocourse-review-question") == []
+        # keyboard only: the answer, Tab to Check, Enter; the verdict is a status message
+        question.get_by_role("button", name="False", exact=True).focus()
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent").strip() == "Check"
+        page.keyboard.press("Enter")
+        question.get_by_role("status").get_by_text(
+            f"Next review in 4 days ({day(6)})").wait_for()
         assert _wait_for_card(root / "review.json", {"box": 3, "due": day(6)}) == {
             "box": 3, "due": day(6)}
         assert json.loads((root / "answers.json").read_text()) == {"not-medical-advice": True}
@@ -113,6 +119,12 @@ def test_a_question_missed_in_a_lesson_comes_back_in_the_review_on_schedule(
     except Exception:
         page.screenshot(path=str(tmp_path / "review-lab-failure.png"), full_page=True)
         raise
+
+
+def _workspace(lab, name: str, notebook: str) -> str:
+    """A fresh JupyterLab workspace showing only ``notebook``: the lesson's tab is not
+    restored beside the review's, so "Run All Cells" and the locators mean one notebook."""
+    return f"{lab.url}/lab/workspaces/{name}/tree/{notebook}?reset&token={lab.token}"
 
 
 def _review(page, today: str):
