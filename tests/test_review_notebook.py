@@ -166,6 +166,16 @@ def test_the_clock_is_the_immunocourse_today_setting_read_at_each_session(folder
     assert Review(folder).session == [WRONG, RIGHT]
 
 
+def test_a_mistyped_today_setting_is_one_line_and_the_review_goes_on(folder: Path,
+                                                                       monkeypatch):
+    monkeypatch.setenv("IMMUNOCOURSE_TODAY", "7/12/2026")
+    session = Review(folder)
+    assert session.today == dt.date.today().isoformat()
+    assert session.problems == ["IMMUNOCOURSE_TODAY='7/12/2026': must be a date written "
+                                "YYYY-MM-DD, such as 2026-12-07; the review uses the "
+                                "computer's date"]
+
+
 def test_nothing_due_says_when_the_next_question_is(folder: Path):
     session = Review(folder, clock())
     session.answer(WRONG, right(QUESTIONS[WRONG].question))

@@ -31,6 +31,7 @@ from immunocourse.quiz.widgets import (
     set_input,
     verdict,
 )
+from immunocourse.settings import SettingError
 
 
 @dataclass
@@ -55,10 +56,16 @@ class Review:
                  root: str | Path = ROOT) -> None:
         self.folder = Path(folder) if folder is not None else Path.cwd()
         self.path = self.folder / review.REVIEW_FILE
-        self.today = review.day((clock or study.today)())
+        self.problems: list[str] = []
+        try:
+            self.today = review.day((clock or study.today)())
+        except SettingError as exc:  # a mistyped IMMUNOCOURSE_TODAY: say so, carry on
+            self.today = review.day(dt.date.today())
+            self.problems.append(f"{exc}; the review uses the computer's date")
         self.questions = study.course_questions(str(root))
         self.order = list(self.questions)
-        self.cards, self.problems = review.read_state(self.path, self.order, self.today)
+        self.cards, problems = review.read_state(self.path, self.order, self.today)
+        self.problems += problems
         added = study.sync(self.cards, self._lesson_answers(), self.questions, self.today)
         if added or self.problems:
             self._save()
