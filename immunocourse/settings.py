@@ -13,6 +13,7 @@ Standard library only: nbgrader's and JupyterHub's config files import this modu
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import string
 import sys
@@ -54,6 +55,13 @@ def _flag(text: str) -> bool:
     if text not in ("0", "1"):
         raise ValueError("must be 1 (on) or 0 (off)")
     return text == "1"
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError("must be a date written YYYY-MM-DD, such as 2026-12-07") from None
 
 
 _seconds = _whole(1, None, "a whole number of seconds, 1 or more")
@@ -115,6 +123,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("AUTHENTICATOR", _choice("pam", "native", "lti"), "pam",
             "hub logins: pam (the server's accounts), native (students sign up, an admin "
             "approves) or lti (launched from an LMS)"),
+    Setting("TODAY", _day, None,
+            "the day the spaced review takes as today, YYYY-MM-DD, for tests and demos; "
+            "read at every use, so a running kernel can be moved on; unset: the computer's "
+            "local date"),
 )
 
 

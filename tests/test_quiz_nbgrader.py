@@ -34,6 +34,7 @@ from immunocourse.grading.course import (
 from immunocourse.quiz.answers import write_answers
 from immunocourse.quiz.bank import BANKS_DIR, load_bank
 from immunocourse.quiz.build import test_spec as spec_of
+from tests.helpers.lab import run_all_cells
 from tests.helpers.students import simulate_student
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
@@ -410,24 +411,8 @@ def test_student_work_is_kept(course: Path):
     assert erin.read_text() == '{"which-cells-make-antibodies": "B-cell lymph'
 
 
-def _accept_kernel_dialog(page) -> None:
-    """Wait until the notebook's kernel is idle, accepting JupyterLab's "select kernel"
-    dialog (the notebook's own kernel is preselected) if it comes first: a condition, not
-    a guess at how long the dialog might take to appear."""
-    accept = page.locator(".jp-Dialog button.jp-mod-accept")
-    idle = page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\|\s*Idle"))
-    for _ in range(3):
-        accept.or_(idle).first.wait_for(timeout=120_000)
-        if not accept.is_visible():
-            return
-        accept.click()
-    idle.first.wait_for(timeout=120_000)
-
-
 def _run_all(page) -> None:
-    _accept_kernel_dialog(page)
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    run_all_cells(page)
     page.locator(".immunocourse-quiz-question").nth(9).wait_for(timeout=120_000)
 
 

@@ -65,6 +65,8 @@ def test_a_setting_is_read_when_it_is_used(monkeypatch: pytest.MonkeyPatch) -> N
     ("HUB_PORT", "80000", "a TCP port"),
     ("WARM_KERNELS", "yes", "1 (on) or 0 (off)"),
     ("AUTHENTICATOR", "ldap", "one of pam, native, lti"),
+    ("TODAY", "7 Dec 2026", "a date written YYYY-MM-DD"),
+    ("TODAY", "2026-02-30", "a date written YYYY-MM-DD"),
 ])
 def test_a_bad_value_is_one_line_naming_the_variable(name: str, value: str, says: str) -> None:
     s = Settings(environ={f"IMMUNOCOURSE_{name}": value})
@@ -73,6 +75,13 @@ def test_a_bad_value_is_one_line_naming_the_variable(name: str, value: str, says
     message = str(info.value)
     assert message.startswith(f"IMMUNOCOURSE_{name}={value!r}: must be ")
     assert says in message and "\n" not in message
+
+
+def test_today_is_a_date_or_unset() -> None:
+    import datetime as dt
+
+    assert Settings(environ={}).today is None
+    assert Settings(environ={"IMMUNOCOURSE_TODAY": "2026-12-07"}).today == dt.date(2026, 12, 7)
 
 
 def test_the_old_exchange_name_still_works_and_the_new_one_wins() -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from immunocourse.content.objectives import for_lesson, plain
+from immunocourse.quiz.answers import ANSWERS_FILE, AnswersError, read_answers
 from immunocourse.quiz.bank import BANKS_DIR, Bank, load_bank
 from immunocourse.quiz.model import Question, is_number
 from immunocourse.quiz.scoring import score
@@ -203,3 +204,47 @@ def progress_html(rows: Iterable[LessonProgress], *, link: str = "notebook") -> 
         '<th scope="col">Score</th><th scope="col">Learning objectives</th></tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>"
     )
+
+
+# -- the notebook: notebooks/progress.ipynb -----------------------------------------------
+
+
+def student_progress(folder: str | Path | None = None,
+                     root: str | Path = ROOT) -> tuple[list[LessonProgress], list[str]]:
+    """The progress rows from ``answers.json`` in ``folder`` (default: the notebook's own
+    folder, the kernel's working directory) and one line per problem found.
+
+    Only that file is read, and it is never changed: a file that cannot be read is moved
+    aside by the next quiz answer saved beside it, not here.
+    """
+    path = Path(folder or Path.cwd()) / ANSWERS_FILE
+    problems = []
+    try:
+        answers = read_answers(path)
+        if not answers and not path.exists():
+            problems.append(f"No answers saved yet: {path} does not exist. Answer a lesson's "
+                            "quiz, then run this cell again.")
+    except AnswersError as exc:
+        answers = {}
+        problems.append(f"{exc}. The table shows no answers. The file is left as it is; "
+                        "the next answer you save in a quiz moves it aside and starts a "
+                        "fresh one.")
+    lessons = course_lessons(root)
+    banks = course_banks(lessons, root)
+    rows = [lesson_progress(lesson, banks[lesson.quiz_id], answers) for lesson in lessons]
+    return rows, problems + problems_in(banks, answers)
+
+
+def progress_report(folder: str | Path | None = None, root: str | Path = ROOT) -> str:
+    """The problems found, one paragraph each, then the table (links to the notebooks)."""
+    rows, problems = student_progress(folder, root)
+    notes = "".join(f'<p class="immunocourse-progress-problem">{html.escape(p[:1].upper())}'
+                    f"{html.escape(p[1:])}</p>" for p in problems)
+    return notes + progress_html(rows, link="notebook")
+
+
+def show_progress(folder: str | Path | None = None) -> None:
+    """Display the progress table in a notebook (``notebooks/progress.ipynb``)."""
+    from IPython.display import HTML, display
+
+    display(HTML(progress_report(folder)))

@@ -54,6 +54,81 @@ def markdown_html(text: str) -> str:
     return md.render(text)
 
 
+def answer_input(q: Question, label: str, saved: Any = None) -> tuple[Any, list[Any]]:
+    """The input widget of one question, holding ``saved`` (a value the question can take,
+    or None), and for a multiple-choice question its checkboxes (else ``[]``)."""
+    import ipywidgets as w
+
+    style = {"description_width": "initial"}
+    boxes: list[Any] = []
+    if q.type == "single":
+        widget = w.RadioButtons(
+            options=list(q.options or ()), value=saved, description=label, style=style,
+            layout=w.Layout(width="auto"),
+        )
+    elif q.type == "truefalse":
+        widget = w.ToggleButtons(
+            options=[("True", True), ("False", False)], value=saved, description=label,
+            style=style, tooltips=["True", "False"],
+        )
+    elif q.type == "numeric":
+        widget = w.FloatText(
+            value=float(saved) if saved is not None else 0.0,
+            description=f"{label} (number)", style=style,
+        )
+    else:
+        chosen = set(saved or ())
+        boxes = [
+            w.Checkbox(value=option in chosen, description=option, indent=False,
+                       layout=w.Layout(width="auto"))
+            for option in (q.options or ())
+        ]
+        widget = w.VBox(boxes, layout=w.Layout(margin="0 0 0 1em"))
+        widget.add_class("immunocourse-quiz-multiple")
+    return widget, boxes
+
+
+def set_input(q: Question, widget: Any, boxes: list[Any], value: Any) -> None:
+    """Put ``value`` into ``answer_input``'s widgets, as clicks would; ``ValueError`` for a
+    value the widgets cannot hold."""
+    if q.type == "multiple":
+        if isinstance(value, str) or any(v not in (q.options or ()) for v in value):
+            raise ValueError(f"{q.id}: give a list of options, not {value!r}")
+        for box in boxes:
+            box.value = box.description in value
+    elif q.type == "numeric":
+        if not is_number(value):
+            raise ValueError(f"{q.id}: give a number, not {value!r}")
+        widget.value = float(value)
+    elif q.type == "truefalse":
+        if not isinstance(value, bool):
+            raise ValueError(f"{q.id}: give True or False, not {value!r}")
+        widget.value = value
+    else:
+        if value not in (q.options or ()):
+            raise ValueError(f"{q.id}: {value!r} is not one of the options")
+        widget.value = value
+
+
+def input_value(q: Question, widget: Any, boxes: list[Any]) -> Any:
+    """What the student has entered in ``answer_input``'s widgets (None: nothing chosen)."""
+    if q.type == "multiple":
+        return [b.description for b in boxes if b.value]
+    return widget.value
+
+
+def verdict(q: Question, given: Any) -> tuple[str, bool]:
+    """The feedback's first line for an answer, and whether the answer is right."""
+    result = score(q, given)
+    if given is None:
+        return "Answer the question first.", False
+    if result.correct:
+        return "✔ Right.", True
+    if result.points > 0:
+        return f"◐ Partly right: {result.points:g} of {result.max_points:g} points.", False
+    return "✘ Not right.", False
+
+
 @dataclass
 class _Row:
     """The widgets of one question."""
@@ -167,37 +242,12 @@ class Quiz:
         import ipywidgets as w
 
         label = f"Question {number}"
-        style = {"description_width": "initial"}
         saved = self._saved.get(q.id)
         problem = self._restorable(q, saved) if q.id in self._saved else ""
         if problem:
             self.restore_problems[q.id] = problem
             saved = None
-        boxes: list[Any] = []
-        if q.type == "single":
-            widget = w.RadioButtons(
-                options=list(q.options or ()), value=saved, description=label, style=style,
-                layout=w.Layout(width="auto"),
-            )
-        elif q.type == "truefalse":
-            widget = w.ToggleButtons(
-                options=[("True", True), ("False", False)], value=saved, description=label,
-                style=style, tooltips=["True", "False"],
-            )
-        elif q.type == "numeric":
-            widget = w.FloatText(
-                value=float(saved) if saved is not None else 0.0,
-                description=f"{label} (number)", style=style,
-            )
-        else:
-            chosen = set(saved or ())
-            boxes = [
-                w.Checkbox(value=option in chosen, description=option, indent=False,
-                           layout=w.Layout(width="auto"))
-                for option in (q.options or ())
-            ]
-            widget = w.VBox(boxes, layout=w.Layout(margin="0 0 0 1em"))
-            widget.add_class("immunocourse-quiz-multiple")
+        widget, boxes = answer_input(q, label, saved)
         status = w.HTML(value=self._status_text(q, problem))
         feedback = w.HTMLMath(value="")
         prompt = w.HTMLMath(
@@ -242,9 +292,7 @@ class Quiz:
         return result_reason
 
     def _value_of(self, row: _Row) -> Any:
-        if row.question.type == "multiple":
-            return [b.description for b in row.boxes if b.value]
-        return row.input.value
+        return input_value(row.question, row.input, row.boxes)
 
     def _changed(self, qid: str) -> None:
         if self._quiet:
@@ -295,27 +343,9 @@ class Quiz:
         if question_id not in rows:
             raise KeyError(f"quiz {self.id!r} has no question {question_id!r}")
         row = rows[question_id]
-        kind = row.question.type
         self._quiet = True  # one save for the whole change, not one per checkbox
         try:
-            if kind == "multiple":
-                unknown = [v for v in value if v not in (row.question.options or ())]
-                if isinstance(value, str) or unknown:
-                    raise ValueError(f"{question_id}: give a list of options, not {value!r}")
-                for box in row.boxes:
-                    box.value = box.description in value
-            elif kind == "numeric":
-                if not is_number(value):
-                    raise ValueError(f"{question_id}: give a number, not {value!r}")
-                row.input.value = float(value)
-            elif kind == "truefalse":
-                if not isinstance(value, bool):
-                    raise ValueError(f"{question_id}: give True or False, not {value!r}")
-                row.input.value = value
-            else:
-                if value not in (row.question.options or ()):
-                    raise ValueError(f"{question_id}: {value!r} is not one of the options")
-                row.input.value = value
+            set_input(row.question, row.input, row.boxes, value)
         finally:
             self._quiet = False
         self._record(question_id)
@@ -327,20 +357,30 @@ class Quiz:
         row = self._build()[question_id]
         q = row.question
         given = self._saved.get(question_id)
-        result = score(q, given)
-        if given is None:
-            verdict = "Answer the question first."
-        elif result.correct:
-            verdict = "✔ Right."
-        elif result.points > 0:
-            verdict = f"◐ Partly right: {result.points:g} of {result.max_points:g} points."
-        else:
-            verdict = "✘ Not right."
-        body = f"<p><strong>{verdict}</strong></p>"
+        line, _right = verdict(q, given)
+        body = f"<p><strong>{line}</strong></p>"
         if given is not None:
             body += markdown_html(q.explanation)
+            self._enter_review(question_id, given)
         row.feedback.value = body
         return body
+
+    def _enter_review(self, question_id: str, given: Any) -> None:
+        """A checked question joins the spaced review (review.json beside answers.json).
+
+        Self-study only, so never while nbgrader runs; a problem is a warning, never a
+        failed Check.
+        """
+        if grading():
+            return
+        from immunocourse.quiz.study import enter_checked
+
+        try:
+            problem = enter_checked(self.path.parent, self.id, question_id, given)
+        except Exception as exc:  # the quiz must work whatever the review's state
+            problem = f"the review could not note this question: {exc}"
+        if problem:
+            warnings.warn(problem, stacklevel=3)
 
     def __repr__(self) -> str:
         return f"Quiz({self.id!r}, mode={self.mode!r}, {len(self.questions)} questions)"
