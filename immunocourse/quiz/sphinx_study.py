@@ -103,8 +103,8 @@ def visit_study(self: SphinxTranslator, node: study) -> None:
     )
     if kind == "progress":
         self.body.append(
-            f'<div class="study-table" role="region" tabindex="0"'
-            f' aria-label="Your progress table"></div>\n'
+            '<div class="study-table" role="region" tabindex="0"'
+            ' aria-label="Your progress table"></div>\n'
             '<div class="study-actions" hidden>'
             '<button type="button" class="study-button study-download">'
             "Download my progress</button> "

@@ -211,15 +211,14 @@
     return Number.isInteger(value) && value >= 0 && value < question.options;
   }
 
-  /** Whether a stored value is an answer this question can take, in score()'s form. */
+  /** Whether a stored value is an answer this question can take, in score()'s form: the
+   *  same rule as progress.py's unusable() (an unusable value counts as not answered). */
   function fits(question, value) {
     if (question.type === "single") { return isIndex(value, question); }
     if (question.type === "truefalse") { return typeof value === "boolean"; }
     if (question.type === "numeric") { return typeof value === "number" && Number.isFinite(value); }
     if (question.type === "multiple") {
-      return Array.isArray(value) && value.length > 0 &&
-        value.every(function (v) { return isIndex(v, question); }) &&
-        new Set(value).size === value.length;
+      return Array.isArray(value) && value.every(function (v) { return isIndex(v, question); });
     }
     return false;
   }
