@@ -421,6 +421,23 @@ def test_study_pages_pass_axe_and_fit_a_phone(open_page, url, page_name):
 # --- parity: the browser's table is progress.py's --------------------------------------------
 
 
+def right(q) -> object:
+    """The right answer in the browser's form."""
+    options = list(q.options or ())
+    if q.type == "single":
+        return options.index(q.answer)
+    if q.type == "multiple":
+        return sorted(options.index(a) for a in q.answer)
+    return q.answer
+
+
+def all_right(skip_last: bool) -> dict[str, dict[str, object]]:
+    """Every lesson answered right; with ``skip_last``, its last question left out (an
+    objective can then reach 80 % without being met)."""
+    return {quiz_id: {q.id: right(q) for q in bank.questions[:-1 if skip_last else None]}
+            for quiz_id, bank in BANKS.items()}
+
+
 def random_answers(rng: random.Random) -> dict[str, dict[str, object]]:
     """Answers as the browser keeps them, over every lesson: some missing, some odd."""
     out: dict[str, dict[str, object]] = {}
@@ -429,6 +446,9 @@ def random_answers(rng: random.Random) -> dict[str, dict[str, object]]:
         for q in bank.questions:
             roll = rng.random()
             if roll < 0.3:
+                continue
+            if roll < 0.6:
+                given[q.id] = right(q)
                 continue
             n = len(q.options or ())
             if q.type == "single":
@@ -451,7 +471,8 @@ def test_the_progress_table_is_progress_py_for_many_answer_sets(open_page, url):
     rng = random.Random(21)
     first_options = {quiz: {q.id: 0 for q in b.questions if q.type == "single"}
                      for quiz, b in BANKS.items()}
-    sets = [{}, first_options, *(random_answers(rng) for _ in range(25))]
+    sets = [{}, first_options, all_right(False), all_right(True),
+            *(random_answers(rng) for _ in range(25))]
     tables = page.evaluate("""sets => {
         const data = JSON.parse(document.querySelector("script.study-data").textContent);
         return sets.map(answers => immunocourseStudy.progressTable(
