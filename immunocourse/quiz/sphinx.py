@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 JS_FILE = "quiz.js"
+REVIEW_JS_FILE = "review.js"  # the scheduler; quiz.js enters each checked question in it
 CSS_FILE = "quiz.css"
 TRUEFALSE_VALUES = ("true", "false")
 
@@ -108,7 +109,8 @@ class QuizDirective(SphinxDirective):
         except ValueError as exc:  # load_bank should have caught it; never render a bad key
             self._warn(f"quiz {quiz_id!r}: {exc}")
             return []
-        container["key"] = {"quiz": bank.id, "questions": key}
+        # The hash files saved answers: a changed bank never restores stale ones.
+        container["key"] = {"quiz": bank.id, "hash": bank.hash, "questions": key}
         return [container]
 
     def _load(self, quiz_id: str) -> Bank | None:
@@ -153,32 +155,21 @@ class QuizDirective(SphinxDirective):
         qnode = quiz_question(html_id=qid, question_id=q.id, qtype=q.type, number=number)
         self.set_source_info(qnode)
         qnode += self._prompt(q.prompt, number, qid, qnode)
-        entry: dict[str, Any] = {"id": q.id, "dom": qid, "type": q.type,
-                                 "points": float(q.points)}
+        entry = {"id": q.id, "dom": qid, **scoring_key(q)}
         if q.type in ("single", "multiple"):
-            options = tuple(q.options or ())
             input_type = "radio" if q.type == "single" else "checkbox"
-            for i, text in enumerate(options):
+            for i, text in enumerate(q.options or ()):
                 inline, messages = self.parse_inline(str(text))
                 opt = quiz_option("", "", *inline, input_type=input_type, name=qid,
                                   value=str(i), html_id=f"{qid}-opt-{i}")
                 qnode += opt
                 qnode += messages
-            if q.type == "single":
-                entry["answer"] = _index(options, q.answer, q.id)
-            else:
-                entry["answer"] = sorted(_index(options, a, q.id) for a in q.answer)
         elif q.type == "truefalse":
             for value in TRUEFALSE_VALUES:
                 qnode += quiz_option("", value.capitalize(), input_type="radio", name=qid,
                                      value=value, html_id=f"{qid}-{value}")
-            entry["answer"] = bool(q.answer)
         elif q.type == "numeric":
             qnode += quiz_number(html_id=f"{qid}-input")
-            entry["answer"] = float(q.answer)
-            entry["tolerance"] = float(q.tolerance)
-        else:  # load_bank validates types; this guards a bank API that grew a new one
-            raise ValueError(f"question {q.id!r}: unsupported type {q.type!r}")
         feedback = quiz_feedback(html_id=f"{qid}-feedback", number=number)
         feedback += self.parse_text_to_nodes(q.explanation or "")
         qnode += feedback
@@ -199,6 +190,28 @@ class QuizDirective(SphinxDirective):
             qnode["describedby"] = more["html_id"]
             out.append(more)
         return out
+
+
+def scoring_key(q: Question) -> dict[str, Any]:
+    """What ``quiz.js`` scores a question with: type, points, the key in its answer form
+    (option index, sorted indices, bool or number) and, for choices, how many options
+    there are (so a saved index can be checked without the page's controls)."""
+    entry: dict[str, Any] = {"type": q.type, "points": float(q.points)}
+    if q.type in ("single", "multiple"):
+        options = tuple(q.options or ())
+        entry["options"] = len(options)
+        if q.type == "single":
+            entry["answer"] = _index(options, q.answer, q.id)
+        else:
+            entry["answer"] = sorted(_index(options, a, q.id) for a in q.answer)
+    elif q.type == "truefalse":
+        entry["answer"] = bool(q.answer)
+    elif q.type == "numeric":
+        entry["answer"] = float(q.answer)
+        entry["tolerance"] = float(q.tolerance)
+    else:  # load_bank validates types; this guards a bank API that grew a new one
+        raise ValueError(f"question {q.id!r}: unsupported type {q.type!r}")
+    return entry
 
 
 def _index(options: tuple[str, ...], answer: object, question_id: str) -> int:
@@ -324,9 +337,17 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
                   doctree: nodes.document | None) -> None:
     # Only pages with a quiz pay for its script and style (called here, they are per page).
     wanted = app.registry.html_assets_policy == "always"
-    if wanted or (doctree is not None and next(doctree.findall(quiz), None) is not None):
+    if wanted or (doctree is not None and next(doctree.findall(_uses_quiz_js), None)):
         app.add_css_file(CSS_FILE)
+        # Deferred scripts run in order: the scheduler before the quiz that feeds it.
+        app.add_js_file(REVIEW_JS_FILE, loading_method="defer")
         app.add_js_file(JS_FILE, loading_method="defer")
+
+
+def _uses_quiz_js(node: nodes.Node) -> bool:
+    """A quiz, a question shown elsewhere (the review), or a node that asks for the script."""
+    return isinstance(node, (quiz, quiz_question)) or (
+        isinstance(node, nodes.Element) and bool(node.get("quiz_js")))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
