@@ -345,8 +345,10 @@ def test_review_syncs_lesson_answers_and_cleans_a_corrupt_state(open_page, url):
     assert page.locator(".review-count").inner_text() == "Nothing is due today."
     assert "No questions are waiting" in page.locator(".review-next").inner_text()
     seed(page, {
-        # answered and checked in the lesson before any card existed: wrong -> due today
-        quiz_key(QUIZ): {"answers": {"cold-tumour": True}, "checked": ["cold-tumour"]},
+        # answered in the lesson before any card existed, checked or not (as the notebook's
+        # Review reads answers.json): wrong -> due today
+        quiz_key(QUIZ): {"answers": {"cold-tumour": True, "smaller-tumour-escapes": True},
+                         "checked": ["cold-tumour"]},
         "immunocourse:review": {"format": 1, "cards": {
             f"{QUIZ}/t-cells-destroy": {"box": 1, "due": "2026-03-01"},
             "no-such/question": {"box": 1, "due": "2026-03-01"},
@@ -354,18 +356,19 @@ def test_review_syncs_lesson_answers_and_cleans_a_corrupt_state(open_page, url):
         }}})
     line = note(page, ".study-note")
     assert "saved review card" in line and "\n" not in line
-    assert page.locator(".review-count").inner_text() == "2 questions due today."
+    assert page.locator(".review-count").inner_text() == "3 questions due today."
     shown = page.locator(".review-session fieldset")
-    assert [shown.nth(i).get_attribute("data-question-id") for i in range(2)] == [
-        "t-cells-destroy", "cold-tumour"]  # the longest overdue first
+    assert [shown.nth(i).get_attribute("data-question-id") for i in range(3)] == [
+        "t-cells-destroy", "cold-tumour", "smaller-tumour-escapes"]  # longest overdue first
     cards = json.loads(storage(page)["immunocourse:review"])["cards"]
-    assert set(cards) == {f"{QUIZ}/t-cells-destroy", f"{QUIZ}/cold-tumour"}  # saved cleaned
+    assert set(cards) == {f"{QUIZ}/t-cells-destroy", f"{QUIZ}/cold-tumour",
+                          f"{QUIZ}/smaller-tumour-escapes"}  # saved cleaned
     for broken, says in (("{not json", "could not be read"), ("[]", "not a set of cards"),
                          ("x" * 300_000, "too big")):
         seed(page, {"immunocourse:review": broken})
         assert says in note(page, ".study-note")
-        # afresh, yet the lesson's checked answer comes straight back in
-        assert page.locator(".review-count").inner_text() == "1 question due today."
+        # afresh, yet the lesson's answers come straight back in
+        assert page.locator(".review-count").inner_text() == "2 questions due today."
     clean(guard)
 
 

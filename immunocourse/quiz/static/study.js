@@ -263,14 +263,15 @@
       const more = loaded.problems.length - 1;
       lines.push(capital(loaded.problems[0]) + (more ? " (and " + more + " more)" : "") + ".");
     }
-    // Questions answered in a lesson before their card existed (or after a reset) join now.
+    // Questions answered in a lesson before their card existed (or after a reset) join now,
+    // checked or not, as the notebook's Review does from answers.json (study.sync).
     const entries = savedEntries(data);
     data.lessons.forEach(function (lesson) {
       const entry = entries[lesson.quiz];
-      entry.checked.forEach(function (qid) {
-        const q = lesson.questions.filter(function (x) { return x.id === qid; })[0];
-        const correct = quiz.score(q, entry.answers[qid]).correct;
-        changed = review.enter(cards, lesson.quiz + "/" + qid, correct, today) || changed;
+      lesson.questions.forEach(function (q) {
+        if (!Object.prototype.hasOwnProperty.call(entry.answers, q.id)) { return; }
+        const correct = quiz.score(q, entry.answers[q.id]).correct;
+        changed = review.enter(cards, lesson.quiz + "/" + q.id, correct, today) || changed;
       });
     });
     let saving = kept;
