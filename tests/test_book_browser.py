@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.helpers.paths import ROOT, toc_pages
 
@@ -41,7 +42,8 @@ def test_page_is_clean_offline_and_draws_its_figures(guarded_page, book_url: str
     guard.page.goto(f"{book_url}/{page}", wait_until="networkidle")
     figures = guard.page.locator("div.ic-plotly-figure")
     landed = guard.page.url.removeprefix(f"{book_url}/").split("#")[0]  # after redirects
-    assert figures.count() == figures_in_source(landed)
+    # a figure's script may re-create its div while drawing: wait for the count to settle
+    expect(figures).to_have_count(figures_in_source(landed), timeout=15_000)
     for i in range(figures.count()):
         figure = figures.nth(i)
         figure.locator("svg.main-svg").first.wait_for(state="attached", timeout=15_000)
