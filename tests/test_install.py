@@ -18,6 +18,7 @@ import json
 import os
 import secrets
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -26,6 +27,7 @@ import pytest
 from immunocourse.classroom import accounts
 from immunocourse.classroom.answers import answers_for, expected_score
 from immunocourse.classroom.installed import (
+    INSTALL_SH,
     Unit,
     create_user,
     drop_database,
@@ -312,3 +314,22 @@ def test_nothing_is_left_behind(installed):
     assert left["accounts"] == [] and not left["folder"] and left["processes"] == []
     assert left["database and role"] == []
     assert left["cluster online"] == (before.online if before else None)
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("IMMUNOCOURSE_PREFIX", "opt/immunocourse"),
+    ("IMMUNOCOURSE_ROSTER", "/etc/my course"),
+    ("IMMUNOCOURSE_HUB_PORT", "99999"),
+    ("IMMUNOCOURSE_DB_NAME", "x'; DROP TABLE"),
+    ("IMMUNOCOURSE_GRADER_USER", "Grader Bob"),
+])
+def test_a_bad_setting_stops_install_with_one_line_before_anything_is_made(
+        tmp_path, variable, value):
+    if os.geteuid() != 0:
+        pytest.skip(_missing())
+    env = {**_overrides(tmp_path / "scratch", "icx-"), variable: value}
+    proc = subprocess.run([str(INSTALL_SH)], env={**os.environ, **env}, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"install.sh: {variable}=") and proc.stderr.count("\n") == 1
+    assert proc.stdout == "" and not (tmp_path / "scratch").exists()

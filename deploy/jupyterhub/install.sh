@@ -56,8 +56,11 @@ PYTHON=/usr/bin/python3
 die() { echo "install.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root"
 # Values go into a systemd unit and SQL: absolute paths without spaces, quotes or %
-for name in PREFIX VENV GRADER_HOME COURSE_DIR EXCHANGE STATE ETC UNIT_DIR; do
-  [[ "${!name}" =~ ^/[A-Za-z0-9._/+-]*$ ]] || die "bad path for $name: '${!name}' (absolute, no spaces, quotes or %)"
+for pair in PREFIX:PREFIX VENV:VENV GRADER_HOME:GRADER_HOME COURSE_DIR:COURSE_DIR \
+            EXCHANGE:EXCHANGE STATE:HUB_STATE ETC:ROSTER UNIT_DIR:UNIT_DIR; do
+  name="${pair%%:*}"
+  [[ "${!name}" =~ ^/[A-Za-z0-9._/+-]*$ ]] \
+    || die "IMMUNOCOURSE_${pair#*:}='${!name}': an absolute path without spaces, quotes or %"
 done
 [[ "$GRADER" =~ ^[a-z_][a-z0-9_-]{0,31}$ ]] || die "IMMUNOCOURSE_GRADER_USER='$GRADER' is not a Linux user name"
 [[ "$DB" =~ ^[a-z_][a-z0-9_]{0,62}$ ]] || die "IMMUNOCOURSE_DB_NAME='$DB': lower-case letters, digits and _ only"
