@@ -54,6 +54,7 @@ AUTHENTICATOR="${IMMUNOCOURSE_AUTHENTICATOR:-pam}"
 PYTHON=/usr/bin/python3
 
 die() { echo "install.sh: $*" >&2; exit 1; }
+step() { echo "== $* (at ${SECONDS} s)"; }   # the time shows which step is slow
 [ "$(id -u)" = 0 ] || die "run as root"
 # Values go into a systemd unit and SQL: absolute paths without spaces, quotes or %
 for pair in PREFIX:PREFIX VENV:VENV GRADER_HOME:GRADER_HOME COURSE_DIR:COURSE_DIR \
@@ -71,7 +72,7 @@ done
 [[ "$HUB_IP" =~ ^[0-9A-Fa-f.:]*$ ]] || die "IMMUNOCOURSE_HUB_IP='$HUB_IP' is not an IP address"
 case "$AUTHENTICATOR" in pam|native|lti) ;; *) die "IMMUNOCOURSE_AUTHENTICATOR='$AUTHENTICATOR': pam, native or lti" ;; esac
 
-echo "== Debian packages"
+step "Debian packages"
 export DEBIAN_FRONTEND=noninteractive
 packages=(python3 python3-venv python3-dev build-essential libpam0g-dev postgresql rsync ca-certificates)
 # Debian's npm conflicts with a Node that ships its own npm (e.g. nodesource)
@@ -85,12 +86,12 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-echo "== course code in $CODE"
+step "course code in $CODE"
 mkdir -p "$PREFIX"
 rsync -a --delete --exclude .git --exclude .venv --exclude _build --exclude node_modules \
   --exclude 'quizzes/gradebook.db' "$SRC/" "$CODE/"
 
-echo "== Python venv in $VENV (PyPI, pinned)"
+step "Python venv in $VENV (PyPI, pinned)"
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 # what was installed last time, so a second run does not reinstall the same pins
 wanted="$(cat "$CODE/requirements.txt" "$CODE/deploy/jupyterhub/requirements.txt"; echo "auth=$AUTHENTICATOR")"
@@ -107,7 +108,7 @@ mkdir -p "$VENV/etc/jupyter"
 install -m 0644 "$CODE/deploy/jupyterhub/nbgrader_config.py" "$VENV/etc/jupyter/nbgrader_config.py"
 chmod -R a+rX "$PREFIX"
 
-echo "== configurable-http-proxy (npm, pinned by package-lock.json)"
+step "configurable-http-proxy (npm, pinned by package-lock.json)"
 proxy="$CODE/deploy/jupyterhub"
 if ! cmp -s "$proxy/package-lock.json" "$proxy/node_modules/.package-lock.json.installed"; then
   (cd "$proxy" && npm ci --no-audit --no-fund --omit=dev --loglevel=error >/dev/null)
@@ -115,13 +116,13 @@ if ! cmp -s "$proxy/package-lock.json" "$proxy/node_modules/.package-lock.json.i
   chmod -R a+rX "$proxy/node_modules"
 fi
 
-echo "== exchange $EXCHANGE, hub state $STATE, roster $ETC"
+step "exchange $EXCHANGE, hub state $STATE, roster $ETC"
 mkdir -p "$EXCHANGE" "$STATE" "$ETC"
 chmod 1777 "$EXCHANGE"   # everyone may submit; nbgrader keeps inbound write-only
 chmod 0700 "$STATE"
 touch "$ETC/students.txt" "$ETC/instructors.txt"
 
-echo "== grader account $GRADER and its course folder $COURSE_DIR"
+step "grader account $GRADER and its course folder $COURSE_DIR"
 if ! id "$GRADER" >/dev/null 2>&1; then
   mkdir -p "$(dirname "$GRADER_HOME")"
   useradd --create-home --home-dir "$GRADER_HOME" --user-group --shell /bin/bash "$GRADER"
@@ -137,7 +138,7 @@ if ! grep -qxF -- "$marker" "$COURSE_DIR/nbgrader_config.py"; then
   cat "$CODE/deploy/jupyterhub/nbgrader_course.py" >> "$COURSE_DIR/nbgrader_config.py"
 fi
 
-echo "== PostgreSQL gradebook (database and role $DB)"
+step "PostgreSQL gradebook (database and role $DB)"
 read -r pg_version pg_port pg_status < <(pg_lsclusters --no-header 2>/dev/null \
   | awk '$2 == "main" { print $1, $3, $4 }' | sort -n | tail -n 1) \
   || die "no PostgreSQL cluster 'main' (pg_lsclusters lists none): pg_createcluster --start 15 main"
@@ -168,7 +169,7 @@ SQL
 fi
 chmod 0600 "$ETC/hub.env"
 
-echo "== systemd unit $UNIT_DIR/jupyterhub.service"
+step "systemd unit $UNIT_DIR/jupyterhub.service"
 mkdir -p "$UNIT_DIR"
 cat > "$UNIT_DIR/jupyterhub.service.new" <<UNIT
 [Unit]
