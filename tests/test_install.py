@@ -188,6 +188,17 @@ def _server_python(home: Path) -> str:
     return ""
 
 
+def _pip_seconds(log: Path) -> float | None:
+    """How long the first run's venv step (pip) took, from install.sh's step times."""
+    starts = [(line, float(line.rsplit("(at ", 1)[1].split()[0]))
+              for line in log.read_text().splitlines()
+              if line.startswith("== ") and line.endswith(" s)")]
+    for (line, start), (_, end) in zip(starts, starts[1:], strict=False):
+        if line.startswith("== Python venv"):
+            return end - start
+    return None
+
+
 def _missing() -> str:
     if os.geteuid() != 0:
         return "install.sh runs as root (it creates accounts and a database)"
@@ -218,6 +229,7 @@ def installed():
         root.chmod(0o755)  # students' servers run from inside it
         out["run 1"] = run_install(env, LOGS / "install-1.log")
         assert out["run 1"][0] == 0, f"install.sh (first run) failed; see {LOGS / 'install-1.log'}"
+        out["pip seconds"] = _pip_seconds(LOGS / "install-1.log")
         cluster = main_cluster()
         out["first"] = _snapshot(root, env, cluster.port)
         # the administrator's step 3: the roster, then the second run must keep it
@@ -251,27 +263,27 @@ def installed():
         kill_processes_under(root)
         made = accounts.users_with_prefix(prefix)
         accounts.delete_users(made)
-        cluster = main_cluster()
+        cluster, name = main_cluster(), env["IMMUNOCOURSE_DB_NAME"]
+        left_db: list[str] = []
         if cluster is not None and cluster.online:
-            drop_database(cluster, env["IMMUNOCOURSE_DB_NAME"])
+            drop_database(cluster, name)
+            # looked for before the cluster stops, or a left role would go unseen
+            left_db = psql(cluster, f"SELECT datname FROM pg_database WHERE datname = '{name}'"
+                                    f" UNION ALL SELECT rolname FROM pg_roles "
+                                    f"WHERE rolname = '{name}';").split()
             if before is not None and not before.online:
                 stop_cluster(cluster)  # install.sh started it; leave it as we found it
         shutil.rmtree(root, ignore_errors=True)
         out["seconds"] = time.perf_counter() - t0
         if not failed:
             shutil.rmtree(LOGS.parent, ignore_errors=True)
-    name = env["IMMUNOCOURSE_DB_NAME"]
     after = main_cluster()
-    left_db = []
-    if after is not None and after.online:
-        left_db = psql(after, f"SELECT datname FROM pg_database WHERE datname = '{name}' "
-                              f"UNION ALL SELECT rolname FROM pg_roles WHERE rolname = '{name}';"
-                       ).split()
     out["left"] = {"accounts": accounts.users_with_prefix(prefix), "folder": root.exists(),
                    "processes": processes_under(root), "database and role": left_db,
                    "cluster online": after.online if after else None}
-    print(f"install test: first run {out['run 1'][1]:.0f} s, second run {out['run 2'][1]:.1f} s,"
-          f" whole module {out['seconds']:.0f} s ({os.cpu_count()} cores)")
+    print(f"install test: first run {out['run 1'][1]:.0f} s (pip {out['pip seconds']} s), "
+          f"second run {out['run 2'][1]:.1f} s, whole module {out['seconds']:.0f} s "
+          f"({os.cpu_count()} cores)")
     return out
 
 
