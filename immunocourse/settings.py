@@ -118,8 +118,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PROXY_API_PORT", _port, "8001", "loopback port of the proxy's own API"),
     Setting("HUB_STATE", Path, "/srv/jupyterhub",
             "the hub's own files: its database, cookie secret and pid files"),
-    Setting("VENV", Path, "/opt/immunocourse/venv",
+    Setting("PREFIX", Path, "/opt/immunocourse",
+            "install.sh: folder of the installed course code (course/) and venv (venv/)"),
+    Setting("VENV", Path, "{PREFIX}/venv",
             "the course venv that every user's server and kernels run from"),
+    Setting("UNIT_DIR", Path, "/etc/systemd/system",
+            "install.sh: folder it writes jupyterhub.service to (systemd starts it only "
+            "from the default)"),
+    Setting("DB_NAME", str, "immunocourse",
+            "install.sh: the gradebook's PostgreSQL database and role (letters, digits, _)"),
     Setting("AUTHENTICATOR", _choice("pam", "native", "lti"), "pam",
             "hub logins: pam (the server's accounts), native (students sign up, an admin "
             "approves) or lti (launched from an LMS)"),
