@@ -35,6 +35,7 @@ from tests.helpers.hub_browser import (
     lab_menu,
     log_in,
     wait_for_lab,
+    wait_framed,
 )
 from tests.helpers.lab import run_all_cells
 
@@ -132,8 +133,7 @@ def test_formgrader_round_trip_in_chromium_inside_the_hub(hub_class, guarded_pag
         lab_menu(grader, "Nbgrader", "Formgrader")
         fg = grader.frame_locator("#formgrader-iframe iframe")
         row = fg.locator(f"tr:has(td.name a:text-is('{QUIZ}'))")
-        row.wait_for(timeout=STEP)  # the framed page really loaded: the quiz is listed
-        assert refused == [], refused
+        wait_framed(row, refused)  # the framed page really loaded: the quiz is listed
         _action(fg, row, "assign", "Successfully created the student version")
         _action(fg, row, "release", "Successfully released")
 

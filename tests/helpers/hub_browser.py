@@ -8,6 +8,7 @@ import re
 import secrets
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,6 +78,22 @@ def frame_refusals(page) -> list[str]:
     page.on("console", lambda msg: seen.append(msg.text) if FRAME_REFUSED.search(msg.text)
             else None)
     return seen
+
+
+def wait_framed(target, refused: list[str], timeout: float = 240) -> None:
+    """Until ``target`` (a locator inside a frame) shows; a frame the browser refused fails
+    at once, with Chromium's own message, rather than after the whole timeout."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    deadline = time.monotonic() + timeout
+    while True:
+        assert not refused, f"the browser refused to show the frame: {refused}"
+        try:
+            target.wait_for(timeout=1_000)
+            return
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise
 
 
 @contextlib.contextmanager
