@@ -164,6 +164,8 @@ def test_formgrader_round_trip_in_chromium_inside_the_hub(hub_class, guarded_pag
 
         # --- the instructor, in the same framed formgrader: collect, autograde, feedback
         _action(fg, row, "collect", "Successfully collected")
+        collected = demo.course / "submitted" / student / QUIZ / ANSWERS_FILE
+        assert json.loads(collected.read_text()) == CLICKS  # the student's own answers
         row.locator("td.num-submissions a").click()
         sub = fg.locator(f"tr:has(td:text-is('{student}'))")
         _action(fg, sub, "autograde", "Successfully autograded")
@@ -178,13 +180,13 @@ def test_formgrader_round_trip_in_chromium_inside_the_hub(hub_class, guarded_pag
         learner.locator(".jp-DirListing-item", has_text=f"{QUIZ}.html").dblclick()
         page = learner.frame_locator(".jp-HTMLViewer iframe")
         shown = page.locator("dd.score").inner_text(timeout=STEP)
-    expected = expected_score(demo.questions, CLICKS)
-    graded = _gradebook_score(demo.pg.url, student)
-    match = re.match(r"([\d.]+) out of ([\d.]+)", shown)
-    assert match, shown
-    assert float(match[1]) == pytest.approx(graded) == pytest.approx(expected), shown
-    assert 0 < expected < float(match[2])  # a partial score: some answers right, one half
-    assert teacher_guard.external == student_guard.external == []
+        expected = expected_score(demo.questions, CLICKS)
+        graded = _gradebook_score(demo.pg.url, student)
+        match = re.match(r"([\d.]+) out of ([\d.]+)", shown)
+        assert match, shown
+        assert float(match[1]) == pytest.approx(graded) == pytest.approx(expected), shown
+        assert 0 < expected < float(match[2])  # some answers right, one half right, some left
+        assert teacher_guard.external == student_guard.external == []
 
 
 def _gradebook_score(db_url: str, student: str) -> float:

@@ -101,6 +101,7 @@ def evidence(pages: dict[str, object], hub_log: Path, name: str) -> Iterator[Pat
     """On failure keep a screenshot of every page and a copy of the hub's log (the class's
     work folder, where the log lives, is removed at teardown) and name them in the error."""
     folder = SCREENSHOTS / name
+    shutil.rmtree(folder, ignore_errors=True)  # an earlier run's evidence would mislead
     try:
         yield folder
     except BaseException as exc:
