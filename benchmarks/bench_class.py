@@ -44,7 +44,11 @@ def main(argv: list[str] | None = None) -> int:
         print("skipped: PostgreSQL server not installed (apt-get install postgresql), "
               "or run with --gradebook sqlite")
         return 0
-    load = ClassLoad(args.students, args.prefix, args.jobs, gradebook=args.gradebook)
+    try:
+        load = ClassLoad(args.students, args.prefix, args.jobs, gradebook=args.gradebook)
+    except ValueError as exc:
+        print(f"bench_class: --students {args.students}: {exc}", file=sys.stderr)
+        return 2
     try:
         with load:
             load.run()

@@ -57,7 +57,8 @@ def distinct_answers(questions: list[Question], index: int) -> dict[str, Any]:
     answered wrong, alternating, so both kinds of miss are graded.
     """
     if not 1 <= index < 2 ** len(questions):
-        raise ValueError(f"student index {index} outside 1..{2 ** len(questions) - 1}")
+        raise ValueError(f"student {index}: at most {2 ** len(questions) - 1} students "
+                         f"can answer {len(questions)} questions each differently")
     answers: dict[str, Any] = {}
     for q, question in enumerate(questions):
         if index >> q & 1:

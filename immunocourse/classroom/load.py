@@ -403,8 +403,12 @@ def main(argv: list[str] | None = None) -> int:
     if os.geteuid() != 0:
         print("the class load test creates Linux accounts: run it as root", file=sys.stderr)
         return 2
-    load = ClassLoad(args.students, args.prefix, args.jobs, args.keep,
-                     gradebook=args.gradebook)
+    try:
+        load = ClassLoad(args.students, args.prefix, args.jobs, args.keep,
+                         gradebook=args.gradebook)
+    except ValueError as exc:
+        print(f"class load: --students {args.students}: {exc}", file=sys.stderr)
+        return 2
     try:
         with load:
             load.run()
