@@ -78,7 +78,7 @@ class Hub:
             try:
                 requests.get(api, timeout=2)
                 return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.2)
         raise HubError(f"the proxy did not answer within {timeout:.0f} s; see {self.proxy_log}")
 
@@ -97,7 +97,7 @@ class Hub:
             try:
                 if requests.get(f"{self.url}/hub/api/", timeout=2).ok:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or not answering
                 pass
             time.sleep(0.5)
         raise HubError(f"JupyterHub did not answer within {timeout:.0f} s; see {self.log}")
