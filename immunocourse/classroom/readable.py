@@ -95,7 +95,7 @@ def copy_readable(src: Path, dest: Path, ignore: tuple[str, ...] = ()) -> Copied
     t0, done = time.perf_counter(), Copied()
     dest.mkdir(parents=True, exist_ok=True)
     dest_dev = dest.stat().st_dev
-    plan: list[tuple[Path, Path, bool]] = []
+    plan: list[tuple[Path, Path, int, bool]] = []
     need = 0
     for folder, dirs, files in os.walk(src):
         dirs[:] = [d for d in dirs if d not in ignore]
@@ -108,14 +108,13 @@ def copy_readable(src: Path, dest: Path, ignore: tuple[str, ...] = ()) -> Copied
             link = stat.S_ISREG(st.st_mode) and _linkable(st, dest_dev)
             if stat.S_ISREG(st.st_mode) and not link:
                 need += st.st_size
-            plan.append((path, dest / rel / name, link))
+            plan.append((path, dest / rel / name, st.st_mode, link))
     free = shutil.disk_usage(dest).free
     if need > free:
         raise CopyError(f"no space for a copy of {src} in {dest}: {need >> 20} MB needed, "
                         f"{free >> 20} MB free")
     try:
-        for path, target, link in plan:
-            mode = path.lstat().st_mode
+        for path, target, mode, link in plan:
             if stat.S_ISLNK(mode):
                 target.symlink_to(os.readlink(path))
             elif stat.S_ISDIR(mode):
