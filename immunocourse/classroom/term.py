@@ -233,6 +233,9 @@ class ClassDemo:
             # the proxy as its own process, so that it outlives a hub restart (hub_student)
             "IMMUNOCOURSE_PROXY": "own",
             "CONFIGPROXY_AUTH_TOKEN": __import__("secrets").token_hex(24),
+            # the hub loads its config with the code users run (not whatever checkout the
+            # project venv's editable install names); servers inherit it (env_keep)
+            "PYTHONPATH": str(self.code),
         }
 
     def start_hub(self) -> None:

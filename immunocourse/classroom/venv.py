@@ -20,6 +20,7 @@ from immunocourse.classroom.readable import Copied, CopyError, copy_readable, un
 # What the users' processes read from the checkout: the package, the quiz banks (and the
 # course's nbgrader config), the hub's config files the services and servers load.
 CODE = ("immunocourse", "quizzes", "deploy/jupyterhub")
+# generated folders, skipped in the code only (nbgrader itself has an exchange/ package)
 SKIP = ("__pycache__", "node_modules", "source", "release", "submitted", "autograded",
         "feedback", "exchange", "reports")
 PYTHON = "/usr/bin/python3.11"
@@ -36,7 +37,7 @@ def code_for_users(source: Path, work: Path, log: Callable[[str], None]) -> Path
     dest = work / "code"
     done = Copied()
     for part in CODE:
-        done += _copy(source / part, dest / part, why)
+        done += _copy(source / part, dest / part, why, SKIP)
     (dest / "deploy" / "jupyterhub" / "node_modules").symlink_to(
         source / "deploy" / "jupyterhub" / "node_modules")
     log(f"{why}: students' processes use a copy of the course code in {dest} "
@@ -44,9 +45,9 @@ def code_for_users(source: Path, work: Path, log: Callable[[str], None]) -> Path
     return dest
 
 
-def _copy(src: Path, dest: Path, why: str) -> Copied:
+def _copy(src: Path, dest: Path, why: str, ignore: tuple[str, ...] = ()) -> Copied:
     try:
-        return copy_readable(src, dest, ignore=SKIP)
+        return copy_readable(src, dest, ignore)
     except CopyError as exc:
         raise CopyError(f"{why}, and a copy for the students failed: {exc}. Free space under "
                         f"{dest.parent}, or clone the course into a folder others can read"
