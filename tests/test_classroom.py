@@ -16,6 +16,7 @@ import shutil
 import socket
 import stat
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -56,14 +57,20 @@ def _require() -> None:
         pytest.skip(missing)
 
 
-def _private_checkout() -> Path:
-    """What the demo uses of this checkout, copied into a new 0700 folder (mkdtemp)."""
-    checkout = Path(tempfile.mkdtemp(prefix="icp-private-")) / "course"
+def _private_checkout() -> tuple[Path, Path | None]:
+    """What the demo uses of this checkout, and its venv, in a new 0700 folder (mkdtemp),
+    as a clone in a home folder would be. The venv is hard-linked (seconds, no space); on
+    another filesystem it stays where it is (None)."""
+    (ROOT / "_build").mkdir(exist_ok=True)
+    checkout = Path(tempfile.mkdtemp(prefix="icp-private-", dir=ROOT / "_build")) / "course"
     for part in CODE:
         shutil.copytree(ROOT / part, checkout / part,
                         ignore=shutil.ignore_patterns(*SKIP, "gradebook.db*"))
     (checkout / "deploy" / "jupyterhub" / "node_modules").symlink_to(PROXY.parents[1])
-    return checkout
+    venv = checkout / ".venv"
+    linked = subprocess.run(["cp", "-al", str(Path(sys.prefix).resolve()), str(venv)],
+                            capture_output=True)
+    return checkout, venv if linked.returncode == 0 else None
 
 
 @pytest.fixture(scope="module")
@@ -74,10 +81,11 @@ def term(tmp_path_factory):
     prefix = f"icp{os.getpid() % 10000}-"
     out = tmp_path_factory.mktemp("class-demo")
     probes: dict[str, object] = {}
-    checkout = _private_checkout()
+    checkout, venv = _private_checkout()
+    probes["private venv"] = venv is not None
     try:
         with ClassDemo(students=5, hub_students=3, prefix=prefix, jobs=2, out=out,
-                       source=checkout) as demo:
+                       source=checkout, project_venv=venv) as demo:
             report = demo.run()
             probes.update(_probe(demo))
             hub_pids = [demo.hub.process.pid, demo.hub.proxy.pid]
@@ -155,9 +163,12 @@ def test_grading_survives_a_restart_of_the_formgrader_service(term):
 def test_the_term_ran_from_a_copy_users_can_read(term):
     """The checkout sat in a 0700 folder: the demo said so and used a copy (the grades
     above show the copy worked)."""
-    report = term[0]
+    report, probes = term[0], term[1]
     said = [e for e in report.events if "cannot be read by other users" in e]
     assert said and "use a copy of the course code in" in said[0], report.events[:3]
+    if not probes["private venv"]:
+        pytest.skip("the venv is on another filesystem than _build: not hard-linked")
+    assert "use a copy of the project venv's packages in" in said[1], report.events[:3]
 
 
 def test_nothing_is_left_behind(term):

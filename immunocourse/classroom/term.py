@@ -40,7 +40,7 @@ from typing import Any
 from immunocourse.classroom import accounts
 from immunocourse.classroom.answers import answers_for, expected_score
 from immunocourse.classroom.grading import autograde_parallel
-from immunocourse.classroom.hub import REPO, Hub
+from immunocourse.classroom.hub import REPO, Hub, HubError
 from immunocourse.classroom.postgres import (
     GradebookUnavailable,
     Postgres,
@@ -96,12 +96,13 @@ class ClassDemo:
     """Set up with ``with ClassDemo(...) as demo``; ``demo.run()`` plays the term."""
 
     def __init__(self, students: int = 20, hub_students: int = 3, prefix: str = "icdemo-",
-                 jobs: int = 2, out: Path = OUT, keep: bool = False, source: Path = REPO
-                 ) -> None:
+                 jobs: int = 2, out: Path = OUT, keep: bool = False, source: Path = REPO,
+                 project_venv: Path | None = None) -> None:
         if not 0 <= hub_students <= students or students < 2:
             raise ValueError("need at least 2 students and at most that many via the hub")
         self.prefix, self.jobs, self.out, self.keep = prefix, jobs, out, keep
         self.source = self.code = source  # the checkout; code: what users import (a copy?)
+        self.project_venv = project_venv  # whose packages users get; default: this one's
         self.work = work_dir(prefix)
         self.instructor, self.grader = f"{prefix}instructor", f"{prefix}grader"
         self.students = [f"{prefix}s{i:02d}" for i in range(1, students + 1)]
@@ -190,7 +191,7 @@ class ClassDemo:
         (self.work / "home").mkdir(parents=True)
         self.work.chmod(0o755)
         self.code = code_for_users(self.source, self.work, self.log)
-        make_venv(self.venv, self.code, self.work, self.log)
+        make_venv(self.venv, self.code, self.work, self.log, self.project_venv)
         for user in [self.instructor, self.grader, *self.students]:
             accounts.create_user(user, self.home(user))
         self.exchange.mkdir(mode=0o777)
@@ -388,8 +389,13 @@ class ClassDemo:
         before, proxy = self.servers(), self.hub.proxy
         old_pid = self.hub.process.pid
         self.hub.restart()
-        for user in before:  # the hub found each server again, from its database
-            self.hub.wait_server(user, ready=True, timeout=60)
+        try:
+            for user in before:  # the hub found each server again, from its database
+                self.hub.wait_server(user, ready=True, timeout=60)
+        except HubError as exc:  # recorded, then the term stops: nobody could submit
+            self.report.check(HUB_RESTART, False, f"{exc}; before: {before}, after: "
+                              f"{self.servers()}")
+            raise
         after = self.servers()
         kept = self.hub.get(answers_path, self.tokens[student]).json().get("content")
         answering = all(self.hub.get(f"/user/{u}/api/status", self.tokens[u]).ok

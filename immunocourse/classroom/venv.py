@@ -54,13 +54,14 @@ def _copy(src: Path, dest: Path, why: str, ignore: tuple[str, ...] = ()) -> Copi
                         ) from None
 
 
-def make_venv(venv: Path, code: Path, work: Path, log: Callable[[str], None]) -> None:
-    """The venv at ``venv``: system Python, a .pth to ``code`` and the installed packages,
-    console scripts with its own shebang, the kernelspecs and Jupyter config."""
-    import nbgrader
-
-    site = Path(nbgrader.__file__).resolve().parents[1]
-    share = (Path(sys.prefix) / "share" / "jupyter").resolve()
+def make_venv(venv: Path, code: Path, work: Path, log: Callable[[str], None],
+              project: Path | None = None) -> None:
+    """The venv at ``venv``: system Python, a .pth to ``code`` and the packages installed in
+    ``project`` (the project's venv, default: this one), console scripts with its own
+    shebang, the kernelspecs and Jupyter config."""
+    project = Path(project or sys.prefix)
+    site = (project / "lib" / "python3.11" / "site-packages").resolve()
+    share = (project / "share" / "jupyter").resolve()
     why = unreadable([site / "nbgrader" / "__init__.py", share / "kernels"])
     if why:  # the packages and kernelspecs, copied (or hard-linked) where users can read them
         dest = work / "packages"
@@ -79,7 +80,7 @@ def make_venv(venv: Path, code: Path, work: Path, log: Callable[[str], None]) ->
                     "soupsieve==2.10"], check=True, capture_output=True)
     # console scripts (nbgrader runs `alembic`, kernels run `python`) with our shebang
     python = str(venv / "bin" / "python")
-    for script in (Path(sys.prefix) / "bin").iterdir():
+    for script in (project / "bin").iterdir():
         target = venv / "bin" / script.name
         if target.exists() or not script.is_file():
             continue
@@ -92,7 +93,7 @@ def make_venv(venv: Path, code: Path, work: Path, log: Callable[[str], None]) ->
     (venv / "share").mkdir(exist_ok=True)
     (venv / "share" / "jupyter").symlink_to(share)
     etc = venv / "etc" / "jupyter"
-    shutil.copytree(Path(sys.prefix) / "etc" / "jupyter", etc, dirs_exist_ok=True)
+    shutil.copytree(project / "etc" / "jupyter", etc, dirs_exist_ok=True)
     shutil.copy2(code / "deploy" / "jupyterhub" / "nbgrader_config.py",
                  etc / "nbgrader_config.py")
     subprocess.run(["chmod", "-R", "a+rX", str(venv)], check=True)
