@@ -24,7 +24,7 @@ import pytest
 
 from immunocourse.classroom import accounts
 from immunocourse.classroom.hub import HubError
-from immunocourse.classroom.readable import copy_readable, unreadable
+from immunocourse.classroom.readable import CopyError, copy_readable, unreadable
 from immunocourse.classroom.term import (
     FORMGRADER_PAGE,
     HUB_RESTART,
@@ -32,7 +32,7 @@ from immunocourse.classroom.term import (
     ClassDemo,
     work_dir,
 )
-from immunocourse.classroom.venv import CODE, SKIP
+from immunocourse.classroom.venv import CODE, SKIP, code_for_users
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -231,6 +231,40 @@ def test_a_private_folder_is_seen_and_copied_readable():
         assert stat.S_IMODE((private / "pkg" / "closed.py").stat().st_mode) == 0o600
         assert stat.S_IMODE((private / "pkg" / "open.py").stat().st_mode) == 0o644
     finally:
+        shutil.rmtree(top)
+
+
+def test_no_space_for_the_copy_stops_with_one_line():
+    """The students' copy goes to a 64 kB filesystem: one line saying why and what to do,
+    before anything is written."""
+    if os.geteuid() != 0:
+        pytest.skip("mounts a small tmpfs: run as root")
+    top = Path(tempfile.mkdtemp(prefix="icp-nospace-", dir="/var/tmp"))
+    top.chmod(0o755)
+    small = top / "small"
+    small.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(small)],
+                      capture_output=True).returncode != 0:
+        shutil.rmtree(top)
+        pytest.skip("cannot mount a tmpfs here (no CAP_SYS_ADMIN)")
+    try:
+        source = top / "private" / "course"
+        for name in ("immunocourse/__init__.py", "quizzes/banks/quiz.yml",
+                     "deploy/jupyterhub/formgrader_server_config.py"):
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            (source / name).write_bytes(b"#" * 100_000)
+        (top / "private").chmod(0o700)
+        with pytest.raises(CopyError) as failed:
+            code_for_users(source, small, print)
+        message = str(failed.value)
+        assert "\n" not in message
+        assert f"{top / 'private'} is mode 0700" in message
+        assert "no space for a copy of" in message and "MB free" in message
+        assert "Free space under" in message and "folder others can read" in message
+        assert list(small.iterdir()) in ([], [small / "code"])
+        assert not any(p.is_file() for p in small.rglob("*"))  # nothing half-written
+    finally:
+        subprocess.run(["umount", str(small)], check=True)
         shutil.rmtree(top)
 
 

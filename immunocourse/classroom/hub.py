@@ -102,22 +102,30 @@ class Hub:
             time.sleep(0.5)
         raise HubError(f"JupyterHub did not answer within {timeout:.0f} s; see {self.log}")
 
-    def restart(self, timeout: float = 90) -> None:
-        """Stop the hub process alone and start it again with the same state and config."""
-        self.stop_hub()
+    def restart(self, timeout: float = 90) -> bool:
+        """Stop the hub process alone and start it again with the same state and config.
+        True if the hub finished its own shutdown (so its config, not a SIGKILL, decided
+        what it left running)."""
+        clean = self.stop_hub(grace=timeout)
         self.launch(timeout)
+        return clean
 
-    def stop_hub(self) -> None:
+    def stop_hub(self, grace: float = 30) -> bool:
         """SIGTERM to the hub (it stops its services; servers and the proxy stay, as
-        jupyterhub_config.py says), then SIGKILL to what is left of its process group."""
+        jupyterhub_config.py says), then SIGKILL to what is left of its process group.
+        True if the hub exited by itself within ``grace`` seconds."""
         if self.process is None or self.process.poll() is not None:
-            return
+            return True
         self.process.send_signal(signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=30)
+        clean = True
+        try:
+            self.process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            clean = False
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
+        return clean
 
     def stop(self) -> None:
         """The hub, then the proxy (its own process, or one the hub left running)."""

@@ -74,7 +74,7 @@ class Copied:
 
     def __str__(self) -> str:
         return (f"{self.files} files in {self.seconds:.1f} s: {self.linked} hard-linked, "
-                f"{self.bytes >> 20} MB copied")
+                f"{self.bytes / 1e6:.1f} MB copied")
 
 
 def _linkable(st: os.stat_result, dest_dev: int) -> bool:
@@ -111,8 +111,8 @@ def copy_readable(src: Path, dest: Path, ignore: tuple[str, ...] = ()) -> Copied
             plan.append((path, dest / rel / name, st.st_mode, link))
     free = shutil.disk_usage(dest).free
     if need > free:
-        raise CopyError(f"no space for a copy of {src} in {dest}: {need >> 20} MB needed, "
-                        f"{free >> 20} MB free")
+        raise CopyError(f"no space for a copy of {src} in {dest}: {need / 1e6:.1f} MB "
+                        f"needed, {free / 1e6:.1f} MB free")
     try:
         for path, target, mode, link in plan:
             if stat.S_ISLNK(mode):

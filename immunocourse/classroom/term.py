@@ -387,8 +387,8 @@ class ClassDemo:
         students' servers run. Their processes, the proxy and the saved answers must stay,
         and ``student`` then submits through the same server."""
         before, proxy = self.servers(), self.hub.proxy
-        old_pid = self.hub.process.pid
-        self.hub.restart()
+        old_pid, t0 = self.hub.process.pid, time.perf_counter()
+        clean = self.hub.restart()
         try:
             for user in before:  # the hub found each server again, from its database
                 self.hub.wait_server(user, ready=True, timeout=60)
@@ -400,15 +400,17 @@ class ClassDemo:
         kept = self.hub.get(answers_path, self.tokens[student]).json().get("content")
         answering = all(self.hub.get(f"/user/{u}/api/status", self.tokens[u]).ok
                         for u in before)
-        ok = (len(before) >= 1 and after == before and answering
+        ok = (clean and len(before) >= 1 and after == before and answering
               and proxy is not None and proxy.poll() is None
               and kept is not None and json.loads(kept) == self.answers[student])
         self.report.check(HUB_RESTART, ok,
-                          f"hub pid {old_pid} -> {self.hub.process.pid}; servers "
+                          f"hub pid {old_pid} -> {self.hub.process.pid} (shut down "
+                          f"{'by itself' if clean else 'by SIGKILL'}); servers "
                           f"{before} -> {after}; proxy pid "
                           f"{proxy.pid if proxy else None} "
                           f"{'running' if proxy and proxy.poll() is None else 'gone'}")
-        self.log(f"the hub was restarted while {len(before)} students' servers ran")
+        self.log(f"the hub was restarted in {time.perf_counter() - t0:.0f} s while "
+                 f"{len(before)} students' servers ran")
 
     def cli_student(self, student: str) -> None:
         row = self.row(student, "cli")
