@@ -98,8 +98,9 @@ class ClassDemo:
     def __init__(self, students: int = 20, hub_students: int = 3, prefix: str = "icdemo-",
                  jobs: int = 2, out: Path = OUT, keep: bool = False, source: Path = REPO,
                  project_venv: Path | None = None) -> None:
-        if not 0 <= hub_students <= students or students < 2:
-            raise ValueError("need at least 2 students and at most that many via the hub")
+        if not 0 <= hub_students < students or students < 2:  # the late one uses a terminal
+            raise ValueError(f"need at least 2 students and more than the {hub_students} "
+                             "via the hub (--hub-students)")
         self.prefix, self.jobs, self.out, self.keep = prefix, jobs, out, keep
         self.source = self.code = source  # the checkout; code: what users import (a copy?)
         self.project_venv = project_venv  # whose packages users get; default: this one's
