@@ -165,6 +165,7 @@ class ClassDemo:
         logs = [self.work / "jupyterhub.log", self.work / "proxy.log",
                 self.work / "postgres" / "server.log"]
         kept = self.out / "logs"
+        shutil.rmtree(kept, ignore_errors=True)  # an earlier run's logs would mislead
         moved = {}
         for log in logs:
             if log.is_file():
