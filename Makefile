@@ -86,14 +86,16 @@ mutate: setup
 	$(BIN)/python scripts/mutation_score.py
 
 ## class-demo: a term of STUDENTS students on JupyterHub and PostgreSQL (as root)
+##   (accounts are named CLASS_PREFIX*, default icdemo-)
 STUDENTS ?= 20
+CLASS_PREFIX ?= icdemo-
 .PHONY: class-demo class-demo-clean
 class-demo: setup
-	$(BIN)/python -m immunocourse.classroom demo --students $(STUDENTS)
+	$(BIN)/python -m immunocourse.classroom demo --students $(STUDENTS) --prefix $(CLASS_PREFIX)
 
-## class-demo-clean: remove the class demo's accounts (icdemo-*), processes and files
+## class-demo-clean: remove the class demo's accounts (CLASS_PREFIX*), processes and files
 class-demo-clean:
-	$(BIN)/python -m immunocourse.classroom clean
+	$(BIN)/python -m immunocourse.classroom clean --prefix $(CLASS_PREFIX)
 
 ## clean: remove _build, mutants and node_modules
 clean:

@@ -116,6 +116,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HUB_PORT", _port, "8000", "port of the hub's public proxy"),
     Setting("HUB_API_PORT", _port, "8081", "loopback port of the hub's internal API"),
     Setting("PROXY_API_PORT", _port, "8001", "loopback port of the proxy's own API"),
+    Setting("PROXY", _choice("hub", "own"), "hub",
+            "who runs configurable-http-proxy: hub (the hub starts it) or own (its own service, "
+            "CONFIGPROXY_AUTH_TOKEN set for it and the hub; it outlives a hub restart)"),
     Setting("HUB_STATE", Path, "/srv/jupyterhub",
             "the hub's own files: its database, cookie secret and pid files"),
     Setting("PREFIX", Path, "/opt/immunocourse",

@@ -51,6 +51,14 @@ c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
 c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"  # the hub's own state
 c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(STATE / "jupyterhub.pid")
+# A hub restart (an upgrade, a config change) must not end students' sessions: leave their
+# servers running and resume them from the database. A proxy the hub started is replaced
+# on restart (found by its pid file), which drops connections for a second; with
+# IMMUNOCOURSE_PROXY=own the proxy is its own service and keeps running (the class demo
+# does this). Under systemd, KillMode=process keeps the servers when the unit restarts.
+c.JupyterHub.cleanup_servers = False
+c.JupyterHub.cleanup_proxy = False
+c.ConfigurableHTTPProxy.should_start = settings.proxy == "hub"
 
 # --- Login: PAM (the server's Linux accounts) by default ---------------------------------
 # Options (README, "Teaching a class"): IMMUNOCOURSE_AUTHENTICATOR=native for

@@ -27,7 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "clean":
         clean(args.prefix)
         return 0
-    demo = ClassDemo(args.students, args.hub_students, args.prefix, args.jobs, OUT, args.keep)
+    try:
+        demo = ClassDemo(args.students, args.hub_students, args.prefix, args.jobs, OUT,
+                         args.keep)
+    except ValueError as exc:
+        parser.error(str(exc))  # one line, exit 2
     try:
         with demo:
             demo.run()

@@ -12,8 +12,11 @@ handlers and contents API; the rest with ``runuser ... nbgrader``); the grader c
 autogrades in parallel against PostgreSQL and releases feedback; students fetch it; the
 grades are exported to _build/class-demo/grades.csv. Faults are staged on the way: a
 double submission, a late one, a student's server stopped mid-term, the formgrader
-service killed during grading, PostgreSQL down when grading starts. Everything started
-is stopped, and (unless --keep) every account and file removed, even on failure.
+service killed during grading, PostgreSQL down when grading starts, the hub restarted
+while students' servers run (they, the proxy and saved answers stay). Everything started
+is stopped, and (unless --keep) every account and file removed, even on failure; the logs
+are kept in OUT/logs/ first. From a checkout others cannot read, users' processes run
+from a copy under the work folder (venv.py).
 """
 
 from __future__ import annotations
@@ -37,24 +40,25 @@ from typing import Any
 from immunocourse.classroom import accounts
 from immunocourse.classroom.answers import answers_for, expected_score
 from immunocourse.classroom.grading import autograde_parallel
-from immunocourse.classroom.hub import REPO, Hub
+from immunocourse.classroom.hub import REPO, Hub, HubError
 from immunocourse.classroom.postgres import (
     GradebookUnavailable,
     Postgres,
     free_port,
     pg_bin,
 )
+from immunocourse.classroom.venv import code_for_users, make_venv
 from immunocourse.grading.course import COURSE_ID, new_course
 from immunocourse.grading.parallel import Nbgrader
 from immunocourse.quiz.answers import ANSWERS_FILE
 from immunocourse.quiz.bank import BANKS_DIR, load_bank
 
 QUIZ = "immune-system"
-DEPLOY = REPO / "deploy" / "jupyterhub"
 SERVICE = f"formgrader-{COURSE_ID}"
 OUT = REPO / "_build" / "class-demo"
 FORMGRADER_PAGE = "/formgrader/manage_assignments"  # what the Formgrader tab shows
 PG_DOWN = "PostgreSQL down: clear error, nothing written"
+HUB_RESTART = "hub restarted mid-term: servers, proxy and answers kept"
 
 
 @dataclass
@@ -92,10 +96,14 @@ class ClassDemo:
     """Set up with ``with ClassDemo(...) as demo``; ``demo.run()`` plays the term."""
 
     def __init__(self, students: int = 20, hub_students: int = 3, prefix: str = "icdemo-",
-                 jobs: int = 2, out: Path = OUT, keep: bool = False) -> None:
-        if not 0 <= hub_students <= students or students < 2:
-            raise ValueError("need at least 2 students and at most that many via the hub")
+                 jobs: int = 2, out: Path = OUT, keep: bool = False, source: Path = REPO,
+                 project_venv: Path | None = None) -> None:
+        if not 0 <= hub_students < students or students < 2:  # the late one uses a terminal
+            raise ValueError(f"need at least 2 students and more than the {hub_students} "
+                             "via the hub (--hub-students)")
         self.prefix, self.jobs, self.out, self.keep = prefix, jobs, out, keep
+        self.source = self.code = source  # the checkout; code: what users import (a copy?)
+        self.project_venv = project_venv  # whose packages users get; default: this one's
         self.work = work_dir(prefix)
         self.instructor, self.grader = f"{prefix}instructor", f"{prefix}grader"
         self.students = [f"{prefix}s{i:02d}" for i in range(1, students + 1)]
@@ -124,6 +132,10 @@ class ClassDemo:
         return self.work / "exchange"
 
     @property
+    def deploy(self) -> Path:  # the hub's config files, as users' processes read them
+        return self.code / "deploy" / "jupyterhub"
+
+    @property
     def course(self) -> Path:
         return self.home(self.grader) / COURSE_ID
 
@@ -131,13 +143,46 @@ class ClassDemo:
     def __enter__(self) -> ClassDemo:
         try:
             self.setup()
-        except BaseException:
-            self.teardown()
+        except BaseException as exc:
+            try:
+                self.keep_logs(exc)
+            finally:
+                self.teardown()
             raise
         return self
 
-    def __exit__(self, *exc: Any) -> None:
-        self.teardown()
+    def __exit__(self, _type: Any, exc: BaseException | None, _tb: Any) -> None:
+        try:
+            if exc is not None or (self.report.rows and not self.report.ok):
+                self.keep_logs(exc)
+        finally:  # whatever happened while keeping the logs (a closed stdout...)
+            self.teardown()
+
+    def keep_logs(self, exc: BaseException | None) -> Path | None:
+        """Copy the logs out of the work folder before teardown deletes it, and make the
+        error name the copies. Users' servers and the formgrader service log to the hub's
+        output, so jupyterhub.log holds theirs too."""
+        logs = [self.work / "jupyterhub.log", self.work / "proxy.log",
+                self.work / "postgres" / "server.log"]
+        kept = self.out / "logs"
+        shutil.rmtree(kept, ignore_errors=True)  # an earlier run's logs would mislead
+        moved = {}
+        for log in logs:
+            if log.is_file():
+                kept.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(log, kept / log.name)
+                moved[str(log)] = str(kept / log.name)
+        if not moved:
+            return None
+        message = str(exc) if isinstance(exc, Exception) and exc.args else ""
+        pointed = message
+        for old, new in moved.items():
+            pointed = pointed.replace(old, new)
+        if message and isinstance(exc.args[0], str) and len(exc.args) == 1:
+            exc.args = (pointed if pointed != message else f"{message} (logs: {kept})",)
+        else:
+            print(f"class demo: logs kept in {kept}", file=sys.stderr, flush=True)
+        return kept
 
     def log(self, message: str) -> None:
         self.report.events.append(message)
@@ -147,7 +192,8 @@ class ClassDemo:
         clean(self.prefix)
         (self.work / "home").mkdir(parents=True)
         self.work.chmod(0o755)
-        self.make_venv()
+        self.code = code_for_users(self.source, self.work, self.log)
+        make_venv(self.venv, self.code, self.work, self.log, self.project_venv)
         for user in [self.instructor, self.grader, *self.students]:
             accounts.create_user(user, self.home(user))
         self.exchange.mkdir(mode=0o777)
@@ -160,48 +206,10 @@ class ClassDemo:
                  f"instructor {self.instructor}, grader {self.grader}; hub {self.hub.url}; "
                  f"gradebook postgresql on 127.0.0.1:{self.pg.port}")
 
-    def make_venv(self) -> None:
-        """The course venv every user can read (on a real server: /opt/immunocourse/venv).
-
-        Here it is made in seconds: the system Python 3.11 plus a .pth naming this
-        checkout and the installed packages of the project's own venv (whose
-        interpreter, under root's home, students cannot run).
-        """
-        import nbgrader
-
-        site = Path(nbgrader.__file__).resolve().parents[1]
-        subprocess.run(["/usr/bin/python3.11", "-m", "venv", "--without-pip", str(self.venv)],
-                       check=True)
-        (self.venv / "lib" / "python3.11" / "site-packages" / "immunocourse-demo.pth"
-         ).write_text(f"{REPO}\n{site}\n")
-        # the one installed package that needs Python >= 3.11.5 (Debian 12 has 3.11.2):
-        # the version pip picks on Debian 12, as deploy/jupyterhub/requirements.txt pins it
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",
-                        "--disable-pip-version-check", "--target",
-                        str(self.venv / "lib" / "python3.11" / "site-packages"),
-                        "soupsieve==2.10"], check=True, capture_output=True)
-        # console scripts (nbgrader runs `alembic`, kernels run `python`) with our shebang
-        python = str(self.venv / "bin" / "python")
-        for script in (Path(sys.prefix) / "bin").iterdir():
-            target = self.venv / "bin" / script.name
-            if target.exists() or not script.is_file():
-                continue
-            head, _, rest = script.read_bytes().partition(b"\n")
-            if head.startswith(b"#!") and b"python" in head:
-                target.write_bytes(f"#!{python}\n".encode() + rest)
-                target.chmod(0o755)
-        # kernelspecs, nbconvert templates, lab extensions: the installed ones
-        (self.venv / "share").mkdir(exist_ok=True)
-        (self.venv / "share" / "jupyter").symlink_to(Path(sys.prefix) / "share" / "jupyter")
-        etc = self.venv / "etc" / "jupyter"
-        shutil.copytree(Path(sys.prefix) / "etc" / "jupyter", etc, dirs_exist_ok=True)
-        shutil.copy2(DEPLOY / "nbgrader_config.py", etc / "nbgrader_config.py")
-        subprocess.run(["chmod", "-R", "a+rX", str(self.venv)], check=True)
-
     def make_course(self) -> None:
         new_course(self.course, quiz_ids=[QUIZ])
         with open(self.course / "nbgrader_config.py", "a") as fh:
-            fh.write((DEPLOY / "nbgrader_course.py").read_text())
+            fh.write((self.deploy / "nbgrader_course.py").read_text())
         subprocess.run(["chown", "-R", f"{self.grader}:{self.grader}", str(self.course)],
                        check=True)
 
@@ -225,14 +233,22 @@ class ClassDemo:
             "IMMUNOCOURSE_PROXY_API_PORT": str(free_port()),
             "IMMUNOCOURSE_GRADER_PORT": str(free_port()),
             "IMMUNOCOURSE_ADMIN_TOKEN": __import__("secrets").token_hex(24),
+            # the proxy as its own process, so that it outlives a hub restart (hub_student)
+            "IMMUNOCOURSE_PROXY": "own",
+            "CONFIGPROXY_AUTH_TOKEN": __import__("secrets").token_hex(24),
+            # the hub loads its config with the code users run (not whatever checkout the
+            # project venv's editable install names); servers inherit it (env_keep)
+            "PYTHONPATH": str(self.code),
         }
 
     def start_hub(self) -> None:
-        if not (DEPLOY / "node_modules" / ".bin" / "configurable-http-proxy").exists():
-            subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(DEPLOY)],
+        checkout = self.source / "deploy" / "jupyterhub"
+        if not (checkout / "node_modules" / ".bin" / "configurable-http-proxy").exists():
+            subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(checkout)],
                            check=True, capture_output=True)
         self.env = self.hub_env()
-        self.hub = Hub.start(self.env, self.work / "jupyterhub.log", self.work / "hub")
+        self.hub = Hub.start(self.env, self.work / "jupyterhub.log", self.work / "hub",
+                             self.deploy / "jupyterhub_config.py")
         self.hub_api_url = f"http://127.0.0.1:{self.env['IMMUNOCOURSE_HUB_API_PORT']}/hub/api"
         for user in [self.instructor, self.grader, *self.students]:
             self.tokens[user] = self.hub.token_for(user)
@@ -305,7 +321,8 @@ class ClassDemo:
     def students_work(self) -> None:
         cli = [s for s in self.students if s not in self.hub_students]
         for i, student in enumerate(self.hub_students):
-            self.hub_student(student, stop_midterm=(i == 0))
+            self.hub_student(student, stop_midterm=(i == 0),
+                             restart_hub=(i == len(self.hub_students) - 1))
         on_time = [s for s in cli if s != self.late]
         with ThreadPoolExecutor(max_workers=max(1, self.jobs * 2)) as pool:
             list(pool.map(self.cli_student, on_time))
@@ -324,7 +341,8 @@ class ClassDemo:
         self.report.rows.append(row)
         return row
 
-    def hub_student(self, student: str, stop_midterm: bool) -> None:
+    def hub_student(self, student: str, stop_midterm: bool, restart_hub: bool = False
+                    ) -> None:
         """Through a JupyterLab the hub spawned: nbgrader's assignment REST handlers, and
         the contents API to save answers.json as the quiz widgets would."""
         self.row(student, "hub")
@@ -349,10 +367,52 @@ class ClassDemo:
                               kept is not None and json.loads(kept) == self.answers[student],
                               f"{student}'s server stopped and restarted before submitting")
             self.log(f"{student}'s server was stopped mid-term and started again")
+        if restart_hub:
+            self.restart_hub(student, path)
         r = self.hub.post(f"{base}/assignments/submit", token, data=data)
         if not r.ok or (isinstance(r.json(), dict) and r.json().get("success") is False):
             raise RuntimeError(f"{student}: submit through the server failed: {r.text[:300]}")
         self.log(f"{student}: fetched, answered and submitted in the hub's JupyterLab")
+
+    def servers(self) -> dict[str, list[int]]:
+        """The hub students' running JupyterLab processes, by student."""
+        found = {}
+        for student in self.hub_students:
+            pids = [p for p in accounts.pids_of({_uid(student)})
+                    if b"jupyterhub.singleuser" in _cmdline(p)]
+            if pids:
+                found[student] = sorted(pids)
+        return found
+
+    def restart_hub(self, student: str, answers_path: str) -> None:
+        """Fault: the hub is stopped and started again (same state, same config) while
+        students' servers run. Their processes, the proxy and the saved answers must stay,
+        and ``student`` then submits through the same server."""
+        before, proxy = self.servers(), self.hub.proxy
+        old_pid, t0 = self.hub.process.pid, time.perf_counter()
+        clean = self.hub.restart()
+        try:
+            for user in before:  # the hub found each server again, from its database
+                self.hub.wait_server(user, ready=True, timeout=60)
+        except HubError as exc:  # recorded, then the term stops: nobody could submit
+            self.report.check(HUB_RESTART, False, f"{exc}; before: {before}, after: "
+                              f"{self.servers()}")
+            raise
+        after = self.servers()
+        kept = self.hub.get(answers_path, self.tokens[student]).json().get("content")
+        answering = all(self.hub.get(f"/user/{u}/api/status", self.tokens[u]).ok
+                        for u in before)
+        ok = (clean and len(before) >= 1 and after == before and answering
+              and proxy is not None and proxy.poll() is None
+              and kept is not None and json.loads(kept) == self.answers[student])
+        self.report.check(HUB_RESTART, ok,
+                          f"hub pid {old_pid} -> {self.hub.process.pid} (shut down "
+                          f"{'by itself' if clean else 'by SIGKILL'}); servers "
+                          f"{before} -> {after}; proxy pid "
+                          f"{proxy.pid if proxy else None} "
+                          f"{'running' if proxy and proxy.poll() is None else 'gone'}")
+        self.log(f"the hub was restarted in {time.perf_counter() - t0:.0f} s while "
+                 f"{len(before)} students' servers ran")
 
     def cli_student(self, student: str) -> None:
         row = self.row(student, "cli")
