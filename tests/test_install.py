@@ -303,6 +303,8 @@ def test_the_unit_is_valid_and_names_the_installed_venv(installed):
     venv = Path(installed["unit env"]["IMMUNOCOURSE_VENV"])
     assert unit.exec_start[0] == str(venv / "bin" / "jupyterhub")
     assert not str(venv).startswith(str(ROOT))  # not the repository's venv
+    # `systemctl restart jupyterhub` stops the hub only: students' servers keep running
+    assert unit.service.get("KillMode") == ["process"]
 
 
 def test_a_student_server_spawned_by_the_installed_hub_runs_the_installed_venv(installed):

@@ -195,6 +195,9 @@ Environment=IMMUNOCOURSE_GRADER_PORT=$GRADER_PORT
 WorkingDirectory=$STATE
 ExecStart=$VENV/bin/jupyterhub -f $CODE/deploy/jupyterhub/jupyterhub_config.py
 Restart=on-failure
+# Stop only the hub on restart: students' servers keep running and the new hub resumes them
+# (jupyterhub_config.py: cleanup_servers = False).
+KillMode=process
 
 [Install]
 WantedBy=multi-user.target
