@@ -64,7 +64,7 @@ def load(tmp_path_factory):
     left = {"accounts": accounts.users_with_prefix(prefix),
             "groups": [g for g in _groups() if g.startswith(prefix)],
             "work": work_dir(prefix).exists(),
-            "processes": accounts.pids_of(set(uids.values())),
+            "processes": accounts.orphan_pids(set(uids.values())),
             "swarm scratch": sorted(_swarm_dirs() - swarm_before)}
     return report, students, uids, owners, out / "grades.csv", left
 

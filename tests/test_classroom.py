@@ -93,7 +93,7 @@ def term(tmp_path_factory):
     finally:
         shutil.rmtree(checkout.parent)
     left = {"accounts": accounts.users_with_prefix(prefix), "work": work_dir(prefix).exists(),
-            "processes": accounts.pids_of(uids),
+            "processes": accounts.orphan_pids(uids),
             "hub and proxy": [p for p in hub_pids if Path(f"/proc/{p}").exists()]}
     return report, probes, out, left
 

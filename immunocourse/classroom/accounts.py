@@ -38,6 +38,22 @@ def pids_of(uids: set[int]) -> list[int]:
     return pids
 
 
+def orphan_pids(uids: set[int]) -> list[int]:
+    """Processes still running as ``uids`` after their accounts were deleted.
+
+    A uid that now names an account again was reused by ``useradd`` (another class on this
+    machine, e.g. a parallel test): its processes are that class's, not left over.
+    """
+    def deleted(uid: int) -> bool:
+        try:
+            pwd.getpwuid(uid)
+        except KeyError:
+            return True
+        return False
+
+    return pids_of({uid for uid in uids if deleted(uid)})
+
+
 def stop_processes(names: list[str], grace: float = 5.0) -> None:
     """SIGTERM, then SIGKILL, each process (by id) that runs as one of the demo's accounts."""
     uids = set()
