@@ -70,8 +70,9 @@ def guarded_page(browser) -> Iterator[Callable[[], GuardedPage]]:
 
 
 @pytest.fixture
-def serve_dir() -> Iterator[Callable[[Path], str]]:
-    """Factory: ``serve_dir(path)`` serves a folder on 127.0.0.1 and returns its base URL."""
+def serve_dir() -> Iterator[Callable[..., str]]:
+    """Factory: ``serve_dir(path)`` serves a folder on 127.0.0.1 and returns its base URL
+    (``serve_dir(path, not_found="404.html")``: unknown paths get that page)."""
     with serving() as serve:
         yield serve
 

@@ -17,6 +17,8 @@ were connected):
 - :mod:`.root_page`: ``index.html`` at the root, sending the reader to the book.
 - :mod:`.redirects`: pages and notebook downloads under the names lessons had before they
   took their quiz id's name, sending the reader on.
+- :mod:`.publish`: the book published: ``BOOK_BASE_URL`` (canonical links, sitemap,
+  robots.txt), page descriptions and Open Graph tags, the link-preview image, the 404 page.
 - :mod:`.plotly_renderer`: :class:`PlotlyMimeRenderer`, the MyST-NB plugin (an entry point in
   pyproject.toml) that renders plotly figures through their offline HTML twin.
 """
@@ -34,6 +36,7 @@ from immunocourse.book.ext import (
     maths,
     notebooks,
     objectives,
+    publish,
     redirects,
     reviewed,
     root_page,
@@ -55,7 +58,7 @@ __all__ = ["REVIEWED_CLASS", "PlotlyMimeRenderer", "icons_used", "latex_to_mathm
 # build-finished (400): root_page, before sphinx-external-toc writes its bare index.html;
 # build-finished (600): redirects, after the notebooks are copied.
 FEATURES = (assets, maths, thebe, citations, reviewed, objectives, icons, notebooks, root_page,
-            redirects)
+            redirects, publish)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
