@@ -128,6 +128,15 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
     context["metatags"] = context.get("metatags", "") + "".join(tags)
 
 
+def _toctree_never_none(app: Sphinx, pagename: str, templatename: str,
+                        context: dict[str, Any], doctree: nodes.document | None) -> None:
+    """sphinx-notfound-page's toctree() gives None for a book without one (Sphinx's own
+    gives ""), which the theme cannot parse: the 404 page gets "" too."""
+    toctree = context.get("toctree")
+    if pagename == app.config.notfound_pagename and callable(toctree):
+        context["toctree"] = lambda *args, **kwargs: toctree(*args, **kwargs) or ""
+
+
 def course_card(size: tuple[int, int] = CARD_SIZE) -> bytes:
     """The link-preview image as PNG bytes: a T cell meeting a tumour cell, with antibodies.
 
@@ -210,4 +219,6 @@ def setup(app: Sphinx) -> None:
         app.setup_extension("sphinx_sitemap")
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context)
+    # after sphinx-notfound-page sets the 404 page's toctree (400), before the theme reads it
+    app.connect("html-page-context", _toctree_never_none, priority=450)
     app.connect("build-finished", _build_finished)
