@@ -138,6 +138,14 @@ def test_lesson_description_is_its_front_matter_field(built_book: Path) -> None:
     assert head.meta["description"] == [
         "How scans show whether a treatment works (RECIST and iRECIST), and why a tumour can "
         "look worse while it works."]
+    lessons = sorted((ROOT / "book").glob("[0-9][0-9]-*.md"))
+    assert lessons
+    for source in lessons:  # every lesson says what it is about in its own words
+        field = re.search(r"^description: (.+)$", source.read_text(), re.MULTILINE)
+        assert field, f"{source.name}: no description in its front matter"
+        text = field.group(1).strip().strip('"')
+        page = read_head(built_book / "book" / f"{source.stem}.html")
+        assert page.meta["description"] == [text], source.name
 
 
 def test_course_card_is_a_png_of_the_preview_size(built_book: Path) -> None:
