@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from immunocourse.book.ext.publish import CARD, CARD_SIZE, MAX_DESCRIPTION
+from tests.axe import run_axe
 from tests.helpers.paths import ROOT, toc_pages
 
 BASE = "https://example.org/immunotherapy-course/"
@@ -224,6 +225,10 @@ def test_404_page_in_the_book_frame_at_any_depth(
     assert page.locator(".bd-header, .bd-sidebar-primary").first.is_visible()
     assert page.locator("footer .ic-disclaimer, .ic-disclaimer").first.count() == 1
     assert not failed, failed
+    assert run_axe(page) == [], "axe-core: serious or critical WCAG 2.1 A/AA violations"
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: no sideways scrolling
+    assert page.evaluate("document.documentElement.scrollWidth <= "
+                         "document.documentElement.clientWidth")
     page.get_by_role("link", name="Go to the course contents").click()
     page.wait_for_url(base + "/book/index.html")
     assert page.get_by_role("heading", name="Welcome", level=1).is_visible()
