@@ -53,6 +53,11 @@ book: setup
 pdf: book
 	$(BIN)/python -m immunocourse.book.pdf
 
+## offline: the offline edition, _build/immunotherapy-course-<edition>.zip (book and PDF)
+.PHONY: offline
+offline: pdf
+	$(BIN)/python -m immunocourse.book.offline
+
 ## start: build the book, then serve JupyterLab and the book on 127.0.0.1
 start: book
 	$(BIN)/python -m immunocourse.book.launcher --port $(PORT) --book-port $(BOOK_PORT) \
