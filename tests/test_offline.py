@@ -51,6 +51,7 @@ def test_the_zip_is_one_dated_folder_with_the_book_and_the_pdf(zip_path: Path,
                                                                 built_pdf: Path):
     assert zip_path.name == offline.zip_name() == f"immunotherapy-course-{EDITION}.zip"
     assert sorted(p.name for p in zip_path.parent.iterdir()) == [zip_path.name], "no leftovers"
+    assert zip_path.stat().st_mode & 0o044, "readable by others, like any download"
     with zipfile.ZipFile(zip_path) as archive:
         names = archive.namelist()
         assert names == sorted(names), "entries in a deterministic order"

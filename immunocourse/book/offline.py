@@ -91,6 +91,9 @@ def write_zip(html: Path, pdf: Path, out_dir: Path, edition: str = EDITION) -> P
                 if name == FRONT_PAGE:
                     data = offline_front_page(data.decode("utf-8")).encode("utf-8")
                 _add(archive, f"{folder}/{name}", data)
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o666 & ~umask)  # mkstemp makes it private; the zip is for sharing
         tmp.replace(out)  # nothing half-written under the final name
     except BaseException:
         tmp.unlink(missing_ok=True)
