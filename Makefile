@@ -53,6 +53,11 @@ book: setup
 pdf: book
 	$(BIN)/python -m immunocourse.book.pdf
 
+## offline: the offline edition, _build/immunotherapy-course-<edition>.zip (book and PDF)
+.PHONY: offline
+offline: pdf
+	$(BIN)/python -m immunocourse.book.offline
+
 ## publish: the site to deploy: book, PDF and offline zip, both copied into _build/html/downloads/
 ##   (BOOK_BASE_URL=https://... adds canonical links, sitemap.xml and robots.txt)
 .PHONY: publish
@@ -60,8 +65,9 @@ publish: pdf
 	rm -rf _build/html/downloads  # else the offline zip would hold the last run's copies
 	$(MAKE) offline
 	mkdir -p _build/html/downloads
-	cp _build/pdf/immunotherapy-course.pdf _build/html/downloads/
-	cp "$$(ls -t _build/immunotherapy-course-*.zip | head -n 1)" _build/html/downloads/
+	cp _build/pdf/immunotherapy-course.pdf _build/html/downloads/immunotherapy-course.pdf
+	cp "_build/$$($(BIN)/python -c 'from immunocourse.book.offline import zip_name; print(zip_name())')" \
+		_build/html/downloads/immunotherapy-course.zip
 
 ## start: build the book, then serve JupyterLab and the book on 127.0.0.1
 start: book
