@@ -32,7 +32,9 @@ FRONT_PAGE = "book/index.html"
 # Build state and caches that a reader never needs.
 EXCLUDED_NAMES = {".buildinfo", ".doctrees", "__pycache__", ".ipynb_checkpoints", ".DS_Store",
                   SOURCES_STAMP}
-EXCLUDED_TOP = {DOWNLOADS, "_sources"}  # downloads: added below; _sources: the page sources
+# downloads: added below; _sources: the page sources; 404.html: a web server's page for a
+# missing address, with site-absolute links (no server answers a folder opened from disk)
+EXCLUDED_TOP = {DOWNLOADS, "_sources", "404.html"}
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the zip format's earliest date: deterministic bytes
 ZIP_LINK = re.compile(rf'<span class="{ZIP_LINK_CLASS}">.*?</span>', re.S)
 OFFLINE_NOTE = (f'<span class="{ZIP_LINK_CLASS}">An offline copy: you are reading it. '
