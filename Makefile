@@ -53,6 +53,22 @@ book: setup
 pdf: book
 	$(BIN)/python -m immunocourse.book.pdf
 
+## offline: the offline edition, _build/immunotherapy-course-<edition>.zip (book and PDF)
+.PHONY: offline
+offline: pdf
+	$(BIN)/python -m immunocourse.book.offline
+
+## publish: the site to deploy: book, PDF and offline zip, both copied into _build/html/downloads/
+##   (BOOK_BASE_URL=https://... adds canonical links, sitemap.xml and robots.txt)
+.PHONY: publish
+publish: pdf
+	rm -rf _build/html/downloads  # else the offline zip would hold the last run's copies
+	$(MAKE) offline
+	mkdir -p _build/html/downloads
+	cp _build/pdf/immunotherapy-course.pdf _build/html/downloads/immunotherapy-course.pdf
+	cp "_build/$$($(BIN)/python -c 'from immunocourse.book.offline import zip_name; print(zip_name())')" \
+		_build/html/downloads/immunotherapy-course.zip
+
 ## start: build the book, then serve JupyterLab and the book on 127.0.0.1
 start: book
 	$(BIN)/python -m immunocourse.book.launcher --port $(PORT) --book-port $(BOOK_PORT) \
@@ -62,9 +78,10 @@ start: book
 test: book lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
-## lint: ruff over the package, tests, scripts, benchmarks and the nbgrader config
+## lint: ruff over the package, tests, scripts, benchmarks and the nbgrader config; actionlint
 lint: setup
 	$(BIN)/ruff check $(wildcard immunocourse tests scripts benchmarks quizzes)
+	$(BIN)/actionlint $(wildcard .github/workflows/*.yml)
 
 ## readability: reading grade (Flesch-Kincaid, SMOG) of every lesson page and safety section
 .PHONY: readability

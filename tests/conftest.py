@@ -70,8 +70,9 @@ def guarded_page(browser) -> Iterator[Callable[[], GuardedPage]]:
 
 
 @pytest.fixture
-def serve_dir() -> Iterator[Callable[[Path], str]]:
-    """Factory: ``serve_dir(path)`` serves a folder on 127.0.0.1 and returns its base URL."""
+def serve_dir() -> Iterator[Callable[..., str]]:
+    """Factory: ``serve_dir(path)`` serves a folder on 127.0.0.1 and returns its base URL
+    (``serve_dir(path, not_found="404.html")``: unknown paths get that page)."""
     with serving() as serve:
         yield serve
 
@@ -126,3 +127,35 @@ def built_book() -> Path:
             assert build() == 0, "strict book build failed (run `make book` to see why)"
         assert is_current(html), "the book's sources changed while it was being built"
     return html
+
+
+@pytest.fixture(scope="session")
+def built_pdf(built_book: Path) -> Path:
+    """`make pdf`'s _build/pdf/immunotherapy-course.pdf, built once for the whole run.
+
+    tests/test_pdf.py and tests/test_offline.py share it (a PDF takes a few minutes on two
+    cores); it is rebuilt only when the book's sources changed since it was printed.
+    """
+    import fcntl
+
+    from immunocourse.book.build import sources_fingerprint
+    from immunocourse.book.pdf import PDF_NAME
+
+    if not Path(CHROMIUM).exists():  # the PDF is printed by Chromium: as `browser` does
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    out = ROOT / "_build" / "pdf" / PDF_NAME
+    stamp = out.with_name(".immunocourse-sources")
+    with open(ROOT / "_build" / ".pytest-build.lock", "w") as lock:
+        # The singlehtml build shares the execution cache and doctrees with the HTML build.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        fingerprint = sources_fingerprint()
+        if not (out.is_file() and stamp.is_file() and stamp.read_text() == fingerprint):
+            stamp.unlink(missing_ok=True)
+            result = subprocess.run([sys.executable, "-m", "immunocourse.book.pdf"], cwd=ROOT,
+                                    capture_output=True, text=True, timeout=1200)
+            assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+            stamp.write_text(fingerprint)
+    return out

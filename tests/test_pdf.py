@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import fcntl
 import re
-import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
@@ -14,7 +11,7 @@ import pytest
 from immunocourse import DISCLAIMER
 from immunocourse.quiz import load_bank
 from immunocourse.quiz.bank import BANKS_DIR
-from tests.helpers.paths import ROOT, toc_pages
+from tests.helpers.paths import toc_pages
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -25,16 +22,10 @@ def _words(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdf(built_book: Path, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("pdf") / "course.pdf"
-    # The singlehtml build shares the execution cache and doctrees with the HTML build.
-    with open(ROOT / "_build" / ".pytest-build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        result = subprocess.run([sys.executable, "-m", "immunocourse.book.pdf", "--out", str(out)],
-                                cwd=ROOT, capture_output=True, text=True, timeout=1200)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert not out.with_suffix(".part").exists()
-    return out
+def pdf(built_pdf: Path) -> Path:
+    # `make pdf`'s output, shared with tests/test_offline.py (conftest.py builds it once).
+    assert not built_pdf.with_suffix(".part").exists()
+    return built_pdf
 
 
 @pytest.fixture(scope="module")

@@ -67,7 +67,8 @@ def invalidate_stale_cache(build_dir: Path) -> bool:
 
 # Everything a built page can depend on: its source, the configuration, the package it
 # imports (code, CSS, JS), the question banks and the notebooks it links to.
-BOOK_INPUTS = ("_config.yml", "_toc.yml", "book", "immunocourse", "quizzes/banks", "notebooks")
+BOOK_INPUTS = ("_config.yml", "_toc.yml", "CITATION.cff", "book", "immunocourse", "quizzes/banks",
+               "notebooks")
 SOURCES_STAMP = ".immunocourse-sources"  # in _build/html: the inputs the build was made from
 
 

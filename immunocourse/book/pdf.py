@@ -5,7 +5,7 @@
 2. That page is served on 127.0.0.1 and opened in the system Chromium with every other request
    refused; the figures draw, folded text opens, and an answer key (each quiz's answers and
    explanations, from the page's own quiz keys) is added at the end, after a cover with the
-   disclaimer and the date the course content was last changed.
+   disclaimer and the course's edition date.
 3. Chromium prints it (the print stylesheet in ``static/immunocourse.css`` hides navigation and
    quiz buttons) with a tagged PDF outline: the headings become bookmarks, links stay live.
 
@@ -15,7 +15,6 @@ Nothing is downloaded at run time. Writes ``_build/pdf/immunotherapy-course.pdf`
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import functools
 import http.server
 import os
@@ -26,6 +25,7 @@ from pathlib import Path
 
 from immunocourse import DISCLAIMER
 from immunocourse.book.build import ROOT, build_command, invalidate_stale_cache
+from immunocourse.content import review
 
 PDF_NAME = "immunotherapy-course.pdf"
 PRINT_PAGE = "print.html"
@@ -41,15 +41,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def content_date(root: Path = ROOT) -> str:
-    """The date the lessons or quiz banks last changed (git), else today: the cover's date."""
-    try:
-        out = subprocess.run(["git", "log", "-1", "--format=%cs", "--", "book", "quizzes/banks"],
-                             cwd=root, capture_output=True, text=True, timeout=30, check=True)
-        if out.stdout.strip():
-            return out.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return dt.date.today().isoformat()
+    """The cover's date: the course's edition (the latest review, content/review.py)."""
+    return review.EDITION
 
 
 def build_singlehtml(root: Path = ROOT) -> Path:

@@ -55,7 +55,7 @@ _SKIP = (
     ".figure-alt, .visually-hidden, .sr-only, .headerlink, .toctree-wrapper, "
     ".last-reviewed, [aria-hidden=true], .medical-term, span.xref.std-term, "
     "#further-reading, .ic-notebook-links, .ic-last-reviewed, .bibtex-citation, "
-    ".admonition-title, code, .math"
+    ".admonition-title, code, .math, .ic-how-to-cite"
 )
 _ABBREVIATIONS = {
     "e.g.": "for example", "i.e.": "that is", "et al.": "and others", "etc.": "and so on",

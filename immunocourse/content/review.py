@@ -1,9 +1,10 @@
 """The course's review log: when each lesson page was last reviewed, and what each review changed.
 
-One place for both. :mod:`immunocourse.book.ext` stamps "Last reviewed: <date>" under the
-title of every page listed in ``LAST_REVIEWED`` and fails the build (a warning, and the
-build is strict) when a lesson page (``book/index`` or ``book/NN-name``) has no entry.
-``book/changes.md`` renders ``REVIEWS`` as the "What changed" page.
+One place for both, and for the course's edition date (``EDITION``, the latest of them).
+:mod:`immunocourse.book.ext` stamps "Last reviewed: <date>" under the title of every page
+(a page missing from ``LAST_REVIEWED`` shows the edition date) and fails the build (a
+warning, and the build is strict) when a lesson page (``book/index`` or ``book/NN-name``)
+has no entry. ``book/changes.md`` renders ``REVIEWS`` as the "What changed" page.
 
 Adding a lesson page: add one line to ``LAST_REVIEWED``. Reviewing a page: change its date
 here and list what changed under that date in ``REVIEWS``.
@@ -158,6 +159,12 @@ REVIEWS: tuple[Review, ...] = (
         "side effects and the terms of the new lessons added.",
     )),
 )
+
+
+# The edition: the date of the latest review of any page. One value, used by the offline
+# zip's name, CITATION.cff (a test checks they agree), the PDF's cover and every page's
+# footer; pages outside LAST_REVIEWED (glossary, references, ...) show it as their review date.
+EDITION: str = max([*LAST_REVIEWED.values(), *(r.date for r in REVIEWS)])
 
 
 def last_reviewed(docname: str) -> str | None:

@@ -9,7 +9,8 @@ were connected):
 - :mod:`.maths`: maths as MathML at build time; no page loads MathJax.
 - :mod:`.thebe`: sphinx-thebe, which Jupyter Book always loads, removed.
 - :mod:`.citations`: the bibliography without ARIA roles it may not have.
-- :mod:`.reviewed`: "Last reviewed: <date>" under every lesson page's title.
+- :mod:`.reviewed`: "Last reviewed: <date>" under every page's title, the footer's edition.
+- :mod:`.edition`: the front page's downloads and "How to cite" line; search from disk.
 - :mod:`.objectives`: the ``{objectives}`` directive, a lesson's learning objectives from
   :mod:`immunocourse.content.objectives`, and the check that a question assesses each one.
 - :mod:`.icons`: ``icons.js``, only the Font Awesome icons the built pages use.
@@ -17,6 +18,8 @@ were connected):
 - :mod:`.root_page`: ``index.html`` at the root, sending the reader to the book.
 - :mod:`.redirects`: pages and notebook downloads under the names lessons had before they
   took their quiz id's name, sending the reader on.
+- :mod:`.publish`: the book published: ``BOOK_BASE_URL`` (canonical links, sitemap,
+  robots.txt), page descriptions and Open Graph tags, the link-preview image, the 404 page.
 - :mod:`.plotly_renderer`: :class:`PlotlyMimeRenderer`, the MyST-NB plugin (an entry point in
   pyproject.toml) that renders plotly figures through their offline HTML twin.
 """
@@ -30,10 +33,12 @@ from sphinx.application import Sphinx
 from immunocourse.book.ext import (
     assets,
     citations,
+    edition,
     icons,
     maths,
     notebooks,
     objectives,
+    publish,
     redirects,
     reviewed,
     root_page,
@@ -54,8 +59,8 @@ __all__ = ["REVIEWED_CLASS", "PlotlyMimeRenderer", "icons_used", "latex_to_mathm
 # build-finished (500): assets copies plotly.js, icons scans _static, notebooks copies;
 # build-finished (400): root_page, before sphinx-external-toc writes its bare index.html;
 # build-finished (600): redirects, after the notebooks are copied.
-FEATURES = (assets, maths, thebe, citations, reviewed, objectives, icons, notebooks, root_page,
-            redirects)
+FEATURES = (assets, maths, thebe, citations, reviewed, edition, objectives, icons, notebooks,
+            root_page, redirects, publish)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
