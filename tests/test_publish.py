@@ -240,3 +240,17 @@ def test_404_page_in_the_book_frame_at_any_depth(
     errors = [e for e in guard.console_errors if "status of 404 (Not Found)" not in e]
     assert len(guard.console_errors) - len(errors) == 2 and not errors, guard.console_errors
     assert not guard.external, guard.external
+
+
+@pytest.mark.parametrize("bad", ["ftp://example.org/course/", "example.org/course", "https://"])
+def test_a_bad_book_base_url_stops_the_build_in_one_line(tmp_path: Path, bad: str) -> None:
+    env = {**os.environ, "BOOK_BASE_URL": bad,
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "immunocourse.book.build", "--path-output",
+                           str(out)], capture_output=True, text=True, env=env, cwd=ROOT,
+                          timeout=120)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "BOOK_BASE_URL" in lines[0] and repr(bad) in lines[0], lines
+    assert not out.exists()  # nothing built, nothing half-written

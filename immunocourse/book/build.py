@@ -111,6 +111,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--path-output", type=Path, help="build into DIR/_build instead")
     parser.add_argument("--toc", type=Path, help="a table of contents other than _toc.yml")
     args = parser.parse_args(argv)
+    from immunocourse.book.ext.publish import base_url
+
+    try:  # a bad address stops here in one line, not in a Sphinx traceback mid-build
+        base_url()
+    except ValueError as exc:
+        print(f"book: {exc}", file=sys.stderr)
+        return 2
     status = build(args.root.resolve(), args.path_output, args.toc)
     if status != 0:
         print(f"book: strict build of {args.root} failed (exit {status})", file=sys.stderr)
