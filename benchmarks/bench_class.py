@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from immunocourse.classroom.load import GRADEBOOKS, ClassLoad  # noqa: E402
+from immunocourse.classroom.load import GRADEBOOKS, play  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,25 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         print("skipped: PostgreSQL server not installed (apt-get install postgresql), "
               "or run with --gradebook sqlite")
         return 0
-    try:
-        load = ClassLoad(args.students, args.prefix, args.jobs, gradebook=args.gradebook)
-    except ValueError as exc:
-        print(f"bench_class: --students {args.students}: {exc}", file=sys.stderr)
-        return 2
-    try:
-        with load:
-            load.run()
-    except Exception as exc:  # noqa: BLE001 - one line; everything was stopped and removed
-        print("\n".join(load.report.lines()))
-        print(f"bench_class failed: {' '.join(str(exc).split())[:500]}")
-        return 1
-    print("\n".join(load.report.lines()))
-    if not load.report.ok:
-        print("NOT every submission received, collected and graded as expected")
-        return 1
-    print("every submission received, collected and graded as expected; 0 lost, 0 mixed up")
-    return 0
-
+    return play("bench_class", args.students, args.prefix, args.jobs, False, args.gradebook)
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -259,10 +259,7 @@ class ClassDemo:
             self.hub.stop()
         accounts.stop_processes(accounts.users_with_prefix(self.prefix))
         if self.pg is not None:
-            try:
-                self.pg.stop()
-            except (subprocess.SubprocessError, RuntimeError) as exc:
-                print(f"warning: stopping PostgreSQL: {exc}", file=sys.stderr)
+            self.pg.stop_at_teardown()
         if not self.keep:
             clean(self.prefix)
 
