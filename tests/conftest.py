@@ -40,17 +40,23 @@ def browser():
 
 @pytest.fixture
 def guarded_page(browser) -> Iterator[Callable[[], GuardedPage]]:
-    """Factory: ``guarded_page()`` opens a fresh context with the network fenced off."""
+    """Factory: ``guarded_page()`` opens a fresh context with the network fenced off.
+
+    ``allow`` says which URLs may load (default: 127.0.0.1); ``init`` is a script run before
+    every page's own; other keywords go to ``browser.new_context`` (viewport, downloads)."""
     contexts = []
 
-    def make() -> GuardedPage:
-        context = browser.new_context()
+    def make(allow: Callable[[str], bool] = is_local, init: str | None = None,
+             **context_options) -> GuardedPage:
+        context = browser.new_context(**context_options)
         contexts.append(context)
+        if init:
+            context.add_init_script(init)
         page = context.new_page()
         guard = GuardedPage(page)
 
         def route(r):
-            if is_local(r.request.url):
+            if allow(r.request.url):
                 r.continue_()
             else:
                 guard.external.append(r.request.url)

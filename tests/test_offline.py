@@ -115,28 +115,13 @@ def test_every_local_link_in_the_zip_resolves_to_a_file_in_it(unzipped: Path):
 
 
 @pytest.fixture
-def disk_page(browser, unzipped: Path):
+def disk_page(guarded_page, unzipped: Path):
     """A page that may load only files of the unzipped folder; the rest is refused and
     counted, as are console errors."""
-    context = browser.new_context()
-    page = context.new_page()
-    outside: list[str] = []
-    errors: list[str] = []
     inside = unzipped.as_uri() + "/"
-
-    def route(r) -> None:
-        url = r.request.url
-        if url.startswith(inside) or url.startswith(("data:", "blob:", "about:")):
-            r.continue_()
-        else:
-            outside.append(url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page, outside, errors
-    context.close()
+    guard = guarded_page(allow=lambda url: url.startswith(inside)
+                         or url.startswith(("data:", "blob:", "about:")))
+    return guard.page, guard.external, guard.console_errors
 
 
 @pytest.mark.browser

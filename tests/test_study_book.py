@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 
 from immunocourse.quiz.progress import course_banks, course_lessons, course_progress, progress_html
 from tests.axe import describe, run_axe
-from tests.helpers.browser import GuardedPage, is_local
+from tests.helpers.browser import GuardedPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("study_book")]
 
@@ -49,35 +49,13 @@ def url(built_book: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def open_page(browser) -> Iterator[Callable[..., GuardedPage]]:
-    """``open_page(viewport=None, init=None)``: a page in a fresh context (empty storage),
-    requests off this machine aborted and recorded, console errors collected."""
-    contexts = []
-
+def open_page(guarded_page) -> Callable[..., GuardedPage]:
+    """``open_page(viewport=None, init=None)``: a guarded page (tests/conftest.py) in a fresh
+    context (empty storage) that accepts downloads."""
     def make(viewport: dict | None = None, init: str | None = None) -> GuardedPage:
-        context = browser.new_context(viewport=viewport, accept_downloads=True)
-        contexts.append(context)
-        if init:
-            context.add_init_script(init)
-        page = context.new_page()
-        guard = GuardedPage(page)
+        return guarded_page(init=init, viewport=viewport, accept_downloads=True)
 
-        def route(r):
-            if is_local(r.request.url):
-                r.continue_()
-            else:
-                guard.external.append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("console", lambda m: guard.console_errors.append(m.text)
-                if m.type == "error" else None)
-        page.on("pageerror", lambda exc: guard.console_errors.append(str(exc)))
-        return guard
-
-    yield make
-    for context in contexts:
-        context.close()
+    return make
 
 
 def clean(guard: GuardedPage) -> None:
